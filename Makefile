@@ -1,0 +1,28 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both build .venv themselves.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test bench migration screenshots docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/baosong demo
+
+test: $(STAMP)
+	bash scripts/with-postgres.sh $(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+migration: $(STAMP)
+	$(PY) scripts/regen_migration.py
+
+clean:
+	rm -rf $(VENV) data build *.egg-info

@@ -1,0 +1,171 @@
+"""Settings: one schema, read from baosong.toml and overridden by BAOSONG_<SECTION>_<KEY>.
+
+Every key is declared once below with its default and a Chinese comment; `baosong init`
+writes the commented file from this schema, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from baosong import BUNDLED_CONFIG
+
+
+def _key(default: Any, comment: str) -> Any:
+    return field(default=default, metadata={"comment": comment})
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    host: str = _key("", "收件邮箱的 IMAP 服务器，如 imap.163.com")
+    port: int = _key(993, "IMAP 端口")
+    user: str = _key("", "邮箱账号")
+    password: str = _key("", "密码或授权码：请用环境变量 BAOSONG_MAILBOX_PASSWORD 提供，不要写在文件里")
+    ssl: bool = _key(True, "是否使用 SSL 连接")
+    folder: str = _key("INBOX", "要读取的文件夹")
+    processed_folder: str = _key("", "处理后移入的文件夹；留空则只加标记")
+    processed_flag: str = _key("$Baosong", "处理后给邮件加的标记")
+    poll_seconds: int = _key(60, "不支持 IDLE 时的轮询间隔（秒）")
+    idle: bool = _key(True, "服务器支持时使用 IMAP IDLE，新邮件几秒内处理")
+    idle_renew_seconds: int = _key(300, "IDLE 连接每隔多少秒重新发起")
+    timeout_seconds: int = _key(60, "网络超时（秒）")
+    max_message_bytes: int = _key(100 * 1024 * 1024, "单封邮件大小上限（字节），超过则不下载并退回")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = _key("", "发信 SMTP 服务器，如 smtp.163.com")
+    port: int = _key(465, "SMTP 端口")
+    user: str = _key("", "发信账号；留空则使用收件邮箱账号")
+    password: str = _key("", "请用环境变量 BAOSONG_SMTP_PASSWORD 提供")
+    ssl: bool = _key(True, "是否使用 SSL 连接")
+    starttls: bool = _key(False, "是否使用 STARTTLS")
+    sender: str = _key("", "回复邮件的发件地址；留空则使用邮箱账号")
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = _key("", "数据库地址；留空则使用数据目录下的 SQLite 文件 baosong.db")
+
+
+@dataclass(frozen=True)
+class PathsSettings:
+    data: str = _key("./data", "数据目录：原始邮件、附件、报表")
+    config: str = _key("", "配置目录；留空则使用随程序附带的 config/")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    host: str = _key("127.0.0.1", "管理台监听地址")
+    port: int = _key(8000, "管理台端口")
+    secret_key: str = _key("", "会话签名密钥：请用环境变量 BAOSONG_WEB_SECRET_KEY 提供；留空则每次启动随机生成")
+    secure_cookies: bool = _key(False, "通过 HTTPS 提供管理台时设为 true")
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    organisation: str = _key("A", "适用的规则集：config/orgs/ 下的文件名（不含 .toml）")
+
+
+@dataclass(frozen=True)
+class RepliesSettings:
+    enabled: bool = _key(True, "是否自动回复报送单位")
+    daily_cap: int = _key(20, "每个地址每天最多自动回复几封")
+    message_id_domain: str = _key("baosong.invalid", "回复邮件 Message-ID 使用的域名")
+
+
+@dataclass(frozen=True)
+class Settings:
+    mailbox: MailboxSettings = field(default_factory=MailboxSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    paths: PathsSettings = field(default_factory=PathsSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
+    replies: RepliesSettings = field(default_factory=RepliesSettings)
+    source: Path | None = None  # the TOML file read, if any
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.paths.data).expanduser().resolve()
+
+    @property
+    def config_dir(self) -> Path:
+        return Path(self.paths.config).expanduser().resolve() if self.paths.config else BUNDLED_CONFIG
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.data_dir / 'baosong.db'}"
+
+    @property
+    def smtp_sender(self) -> str:
+        return self.smtp.sender or self.smtp.user or self.mailbox.user
+
+
+SECTIONS = [f.name for f in fields(Settings) if f.name != "source"]
+
+
+def _cast(value: str, like: Any) -> Any:
+    if isinstance(like, bool):
+        if value.strip().lower() in {"1", "true", "yes", "on"}:
+            return True
+        if value.strip().lower() in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"不是布尔值：{value!r}")
+    if isinstance(like, int):
+        return int(value)
+    return value
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Read the TOML file (if it exists), then apply BAOSONG_<SECTION>_<KEY> overrides."""
+    environ = os.environ if environ is None else environ
+    path = path or Path("baosong.toml")
+    data: dict[str, Any] = {}
+    source = None
+    if path.is_file():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.resolve()
+    settings = Settings(source=source)
+    for section in SECTIONS:
+        current = getattr(settings, section)
+        given = data.get(section, {})
+        known = {f.name for f in fields(current)}
+        unknown = set(given) - known
+        if unknown:
+            raise ValueError(f"配置文件 [{section}] 中有未知的设置项：{', '.join(sorted(unknown))}")
+        changes = dict(given)
+        for key in known:
+            env = environ.get(f"BAOSONG_{section.upper()}_{key.upper()}")
+            if env is not None:
+                changes[key] = _cast(env, getattr(current, key))
+        settings = replace(settings, **{section: replace(current, **changes)})
+    return settings
+
+
+def commented_toml(settings: Settings | None = None) -> str:
+    """The commented baosong.toml that `baosong init` writes."""
+    settings = settings or Settings()
+    lines = ["# baosong 配置文件。每一项都可用环境变量 BAOSONG_<节>_<项> 覆盖，如 BAOSONG_MAILBOX_PASSWORD。", ""]
+    for section in SECTIONS:
+        lines.append(f"[{section}]")
+        current = getattr(settings, section)
+        for f in fields(current):
+            value = getattr(current, f.name)
+            lines.append(f"# {f.metadata['comment']}")
+            if f.name in {"password", "secret_key"}:
+                lines.append(f"# {f.name} = \"\"")
+                continue
+            if isinstance(value, bool):
+                rendered = "true" if value else "false"
+            elif isinstance(value, int):
+                rendered = str(value)
+            else:
+                rendered = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            lines.append(f"{f.name} = {rendered}")
+        lines.append("")
+    return "\n".join(lines)
