@@ -45,6 +45,7 @@ class SmtpSettings:
     ssl: bool = _key(True, "是否使用 SSL 连接")
     starttls: bool = _key(False, "是否使用 STARTTLS")
     sender: str = _key("", "回复邮件的发件地址；留空则使用邮箱账号")
+    timeout_seconds: int = _key(60, "发信网络超时（秒）")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class RepliesSettings:
     enabled: bool = _key(True, "是否自动回复报送单位")
     daily_cap: int = _key(20, "每个地址每天最多自动回复几封")
     message_id_domain: str = _key("baosong.invalid", "回复邮件 Message-ID 使用的域名")
+    null_sender: bool = _key(True, "自动回复使用空信封发件人 MAIL FROM:<>（RFC 3834）；服务器拒收时设为 false")
+    max_attempts: int = _key(20, "发信服务器故障时最多尝试几次，之后转人工处理")
+    sent_folder: str = _key("", "服务器自动保存已发邮件的文件夹（如“已发送”）；发信中断时据此核对是否已发出，留空则交人工确认")
 
 
 @dataclass(frozen=True)

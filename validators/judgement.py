@@ -29,7 +29,7 @@ class Judgement:
     verdict: Verdict
     findings: list[Finding]
     unit: UnitRef | None
-    unit_source: str | None  # sender | forwarder | filename | document | None
+    unit_source: str | None  # sender | original_sender | filename | document | None
     mail: ParsedMail | None
     submission: Submission | None
     docx: MailAttachment | None  # the one Word attachment judged, if any

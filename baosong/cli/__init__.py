@@ -46,10 +46,11 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from baosong.cli import setup
+    from baosong.cli import check, console, records, setup, units
 
-    for command in setup.COMMANDS:
-        main.add_command(command)
+    for module in (setup, check, units, records, console):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from baosong.cli import AppContext, pass_app
@@ -27,4 +29,16 @@ def init(app: AppContext, force: bool) -> None:
     click.echo(f"单位名录：{opened.unit_count()} 个单位")
 
 
-COMMANDS = [init]
+@click.command()
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("信息报送模板.docx"), show_default=True
+)
+def template(output: Path) -> None:
+    """写出空白的信息报送模板（.docx）。"""
+    from validators.template import write_template
+
+    write_template(output)
+    click.echo(f"已写出报送模板：{output}")
+
+
+COMMANDS = [init, template]

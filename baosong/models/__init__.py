@@ -1,5 +1,6 @@
 """All tables, imported explicitly so metadata and migrations see every one."""
 
+from baosong.models.accounts import User
 from baosong.models.base import Base, utcnow
 from baosong.models.core import (
     AttachmentRow,
@@ -12,8 +13,14 @@ from baosong.models.core import (
     ReceiptCounter,
     Unit,
 )
+from baosong.models.ledger import Adjustment, Adoption, Commission, Endorsement
+from baosong.models.outbox import OutboxMessage, OutboxState
 
 __all__ = [
+    "Adjustment",
+    "Adoption",
+    "Commission",
+    "Endorsement",
     "AttachmentRow",
     "AuditEntry",
     "Base",
@@ -21,8 +28,11 @@ __all__ = [
     "Item",
     "MailboxCursor",
     "MailboxMessage",
+    "OutboxMessage",
+    "OutboxState",
     "RawMessage",
     "ReceiptCounter",
     "Unit",
+    "User",
     "utcnow",
 ]

@@ -50,6 +50,7 @@ class RawMessage(Base):
     content_key: Mapped[str] = mapped_column(String(64), index=True)  # Message-ID + content, ignoring trace headers
     path: Mapped[str] = mapped_column(String(500))  # relative to the data folder
     size: Mapped[int]
+    declared_size: Mapped[int | None]  # the server's size when only the headers were downloaded (oversized)
     message_id: Mapped[str | None] = mapped_column(String(998))
     source: Mapped[str] = mapped_column(String(20))  # imap | import
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('content_key', sa.String(length=64), nullable=False),
     sa.Column('path', sa.String(length=500), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('declared_size', sa.Integer(), nullable=True),
     sa.Column('message_id', sa.String(length=998), nullable=True),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
@@ -68,6 +69,34 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_units')),
     sa.UniqueConstraint('name', name=op.f('uq_units_name'))
     )
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('password_hash', sa.String(length=200), nullable=False),
+    sa.Column('created', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_login', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('name', name=op.f('uq_users_name'))
+    )
+    op.create_table('adjustments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('dated_on', sa.Date(), nullable=False),
+    sa.Column('points', sa.Float(), nullable=True),
+    sa.Column('percent', sa.Float(), nullable=True),
+    sa.Column('score_group', sa.String(length=50), nullable=False),
+    sa.Column('kind', sa.String(length=100), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.String(length=100), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_adjustments_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_adjustments'))
+    )
+    with op.batch_alter_table('adjustments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_adjustments_dated_on'), ['dated_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_adjustments_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('raw_message_id', sa.Integer(), nullable=True),
@@ -75,6 +104,7 @@ def upgrade() -> None:
     sa.Column('verdict', sa.String(length=20), nullable=False),
     sa.Column('original_verdict', sa.String(length=20), nullable=False),
     sa.Column('receipt', sa.String(length=50), nullable=True),
+    sa.Column('category', sa.String(length=20), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('fields', sa.JSON(), nullable=False),
@@ -116,6 +146,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mailbox_messages')),
     sa.UniqueConstraint('mailbox', 'folder', 'uidvalidity', 'uid', name=op.f('uq_mailbox_messages_mailbox'))
     )
+    op.create_table('adoptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('outlet', sa.String(length=200), nullable=False),
+    sa.Column('adopted_on', sa.Date(), nullable=False),
+    sa.Column('proof_received_on', sa.Date(), nullable=True),
+    sa.Column('proof_file', sa.String(length=500), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.String(length=100), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_adoptions_item_id_items')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_adoptions')),
+    sa.UniqueConstraint('item_id', 'outlet', name=op.f('uq_adoptions_item_id'))
+    )
+    with op.batch_alter_table('adoptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_adoptions_adopted_on'), ['adopted_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_adoptions_item_id'), ['item_id'], unique=False)
+
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -147,6 +196,40 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_item_id'), ['item_id'], unique=False)
 
+    op.create_table('commissions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('topic', sa.Text(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('delivered_on', sa.Date(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=100), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_commissions_item_id_items')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_commissions_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_commissions'))
+    )
+    with op.batch_alter_table('commissions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_commissions_due_on'), ['due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_commissions_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('endorsements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=50), nullable=False),
+    sa.Column('leader', sa.String(length=100), nullable=False),
+    sa.Column('endorsed_on', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('recorded_by', sa.String(length=100), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_endorsements_item_id_items')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_endorsements')),
+    sa.UniqueConstraint('item_id', 'level', name=op.f('uq_endorsements_item_id'))
+    )
+    with op.batch_alter_table('endorsements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_endorsements_endorsed_on'), ['endorsed_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_endorsements_item_id'), ['item_id'], unique=False)
+
     op.create_table('findings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -163,16 +246,63 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_findings_code'), ['code'], unique=False)
         batch_op.create_index(batch_op.f('ix_findings_item_id'), ['item_id'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('raw_message_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('automatic', sa.Boolean(), nullable=False),
+    sa.Column('recipient', sa.String(length=320), nullable=False),
+    sa.Column('message_id', sa.String(length=998), nullable=True),
+    sa.Column('subject', sa.Text(), nullable=False),
+    sa.Column('eml', sa.LargeBinary(), nullable=True),
+    sa.Column('context', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('actor', sa.String(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sending_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_outbox_item_id_items')),
+    sa.ForeignKeyConstraint(['raw_message_id'], ['raw_messages.id'], name=op.f('fk_outbox_raw_message_id_raw_messages')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_message_id'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_raw_message_id'), ['raw_message_id'], unique=False)
+        batch_op.create_index('ix_outbox_recipient_created', ['recipient', 'created_at'], unique=False)
+        batch_op.create_index('ix_outbox_state_due', ['state', 'next_attempt_at'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_state_due')
+        batch_op.drop_index('ix_outbox_recipient_created')
+        batch_op.drop_index(batch_op.f('ix_outbox_raw_message_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_item_id'))
+
+    op.drop_table('outbox')
     with op.batch_alter_table('findings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_findings_item_id'))
         batch_op.drop_index(batch_op.f('ix_findings_code'))
 
     op.drop_table('findings')
+    with op.batch_alter_table('endorsements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_endorsements_item_id'))
+        batch_op.drop_index(batch_op.f('ix_endorsements_endorsed_on'))
+
+    op.drop_table('endorsements')
+    with op.batch_alter_table('commissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_commissions_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_commissions_due_on'))
+
+    op.drop_table('commissions')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_item_id'))
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
@@ -183,6 +313,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attachments_item_id'))
 
     op.drop_table('attachments')
+    with op.batch_alter_table('adoptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_adoptions_item_id'))
+        batch_op.drop_index(batch_op.f('ix_adoptions_adopted_on'))
+
+    op.drop_table('adoptions')
     op.drop_table('mailbox_messages')
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.drop_index('ix_items_verdict_received')
@@ -191,6 +326,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_items_received_at'))
 
     op.drop_table('items')
+    with op.batch_alter_table('adjustments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_adjustments_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_adjustments_dated_on'))
+
+    op.drop_table('adjustments')
+    op.drop_table('users')
     op.drop_table('units')
     op.drop_table('receipt_counters')
     with op.batch_alter_table('raw_messages', schema=None) as batch_op:

@@ -1,0 +1,86 @@
+"""`baosong check`: validate .eml or .docx files without recording anything."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import inspect
+
+from baosong.cli import AppContext, pass_app
+from baosong.db import make_engine, session_factory
+from baosong.organisation import ConfigError, load_organisation
+from baosong.output import json_line, judgement_json, judgement_text
+from baosong.registry import refs_from_sheet, unit_refs
+from intake.archive import sha256_hex
+from intake.mailparse import parse_mail
+from intake.message import MailAttachment
+from validators.catalogue import load_messages
+from validators.findings import Verdict
+from validators.judge import JudgeContext, judge_docx, judge_mail
+from validators.registry import Registry
+
+
+def _registry_and_duplicates(app: AppContext, organisation, use_database: bool):  # noqa: ANN001, ANN202
+    """The registry from the database when it exists (read only), else the organisation's sheet."""
+    settings = app.settings
+    database = settings.database_url
+    sqlite_file = database.removeprefix("sqlite:///") if database.startswith("sqlite:///") else None
+    if sqlite_file is None or Path(sqlite_file).is_file():
+        engine = make_engine(database)
+        if inspect(engine).has_table("units"):
+            sessions = session_factory(engine)
+            with sessions() as session:
+                registry = Registry.of(unit_refs(session))
+            duplicates = None
+            if use_database:
+                from validators.duplicates import DuplicateStore
+
+                checks = organisation.checks
+                duplicates = DuplicateStore(
+                    sessions,
+                    duplicate_threshold=checks.duplicate_threshold,
+                    review_threshold=checks.review_threshold,
+                    window=checks.duplicate_window,
+                )
+            return registry, duplicates
+    sheet = organisation.units_csv
+    return Registry.of(refs_from_sheet(sheet) if sheet.is_file() else []), None
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON（供程序读取）")
+@click.option("--duplicates/--no-duplicates", default=True, help="有数据库时，同时检查是否与已采用信息重复")
+@pass_app
+def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: bool) -> None:
+    """检查 .eml 邮件或 .docx 文件是否符合报送要求（只检查，不登记）。
+
+    有问题被退回时退出码为 1，全部通过为 0。
+    """
+    settings = app.settings
+    try:
+        organisation = load_organisation(settings.config_dir, settings.rules.organisation)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    registry, finder = _registry_and_duplicates(app, organisation, duplicates)
+    ctx = JudgeContext(organisation.checks, registry, load_messages(settings.config_dir), finder)
+    rejected = False
+    for path in paths:
+        data = path.read_bytes()
+        if path.suffix.lower() == ".docx":
+            document = MailAttachment(path.name, "application/octet-stream", data, sha256_hex(data), "docx")
+            judgement = judge_docx(document, ctx, today=date.today())
+        else:
+            judgement = judge_mail(parse_mail(data), ctx, today=date.today())
+        rejected |= judgement.verdict == Verdict.REJECTED
+        if as_json:
+            click.echo(json_line(judgement_json(str(path), judgement)))
+        else:
+            click.echo(judgement_text(str(path), judgement) + "\n")
+    sys.exit(1 if rejected else 0)
+
+
+COMMANDS = [check]

@@ -1,0 +1,221 @@
+"""Console commands: `serve`, `user add`, and `queue list|show|accept|reject|note` from the shell."""
+
+from __future__ import annotations
+
+import json
+import getpass
+import sys
+
+import click
+from fastapi import FastAPI
+from sqlalchemy.orm import selectinload
+
+from baosong.cli import AppContext, pass_app
+from baosong.db import transaction
+from baosong.models import Item
+
+SHELL_ACTOR_PREFIX = "shell:"
+
+
+def build_console(opened) -> FastAPI:  # noqa: ANN001 - baosong.app.App, imported lazily
+    """The clerk console for an opened app; `baosong run` serves the same thing."""
+    from review.minimums import monthly_minimum
+    from review.web import create_console
+    from scoring.ruleset import load_ruleset
+
+    ruleset = load_ruleset(opened.settings.config_dir, opened.organisation.key)
+    return create_console(
+        opened.settings,
+        opened.sessions,
+        receipt_prefix=opened.organisation.checks.receipt_prefix,
+        monthly_minimum=monthly_minimum(ruleset),
+    )
+
+
+def _open(app: AppContext):
+    from baosong.app import open_app
+
+    return open_app(app.settings)
+
+
+@click.command()
+@click.option("--host", default=None, help="监听地址（默认取配置 [web] host）")
+@click.option("--port", type=int, default=None, help="端口（默认取配置 [web] port）")
+@pass_app
+def serve(app: AppContext, host: str | None, port: int | None) -> None:
+    """只启动审核管理台（网页）。"""
+    import uvicorn
+
+    opened = _open(app)
+    host = host or app.settings.web.host
+    port = port or app.settings.web.port
+    click.echo(f"管理台地址：http://{host}:{port}/  （按 Ctrl+C 停止）")
+    uvicorn.run(build_console(opened), host=host, port=port, log_level="warning")
+
+
+@click.group()
+def user() -> None:
+    """管理台账号。"""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["clerk", "admin"]), required=True, help="clerk 审核员 / admin 管理员")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（用于脚本）")
+@pass_app
+def user_add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
+    """新建管理台账号 NAME。"""
+    from review.auth import AccountError, add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("请输入密码：")
+        if getpass.getpass("请再输入一次：") != password:
+            raise click.ClickException("两次输入的密码不一致，账号未创建。")
+    opened = _open(app)
+    try:
+        with transaction(opened.sessions) as session:
+            add_user(session, name, role, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已创建账号“{name}”（{'管理员' if role == 'admin' else '审核员'}）。")
+
+
+@click.group()
+def queue() -> None:
+    """待处理队列：查看、接收、退回、备注。"""
+
+
+@queue.command("list")
+@click.option("--verdict", type=click.Choice(["rejected", "review"]), default=None, help="只看某种状态")
+@click.option("--page", type=int, default=1, show_default=True, help="页码（每页 50 条）")
+@click.option("--json", "as_json", is_flag=True, help="每行输出一个 JSON 对象")
+@pass_app
+def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -> None:
+    """列出退回和待人工审核的条目（含涉密条目：命令行视为管理员）。"""
+    from review.labels import VERDICTS, code_title
+    from review.localtime import show
+    from review.queries import QueueFilters, queue_page
+
+    opened = _open(app)
+    with opened.sessions() as session:
+        result = queue_page(session, QueueFilters(verdict=verdict or ""), page, is_admin=True)
+        for row in result.rows:
+            item = row.item
+            if as_json:
+                click.echo(json.dumps(_summary(item, row.codes), ensure_ascii=False))
+            else:
+                unit = item.unit.name if item.unit else "（未确定单位）"
+                codes = "、".join(code_title(c) for c in row.codes)
+                click.echo(f"{item.id:>6}  {show(item.received_at)}  {VERDICTS[item.verdict]}  {unit}  "
+                           f"{item.title or item.subject}  [{codes}]")
+        if not as_json:
+            click.echo(f"共 {result.total} 条，第 {result.page}/{result.pages} 页。")
+
+
+@queue.command("show")
+@click.argument("item_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@pass_app
+def queue_show(app: AppContext, item_id: int, as_json: bool) -> None:
+    """显示一个条目的问题和署名信息。"""
+    from review.labels import VERDICTS, code_title
+
+    opened = _open(app)
+    with opened.sessions() as session:
+        item = session.get(Item, item_id, options=[selectinload(Item.findings), selectinload(Item.unit)])
+        if item is None:
+            raise click.ClickException(f"找不到编号为 {item_id} 的条目")
+        summary = _summary(item, [f.code for f in item.findings])
+        summary["findings"] = [
+            {"code": f.code, "severity": f.severity, "message": f.message, "evidence": f.evidence}
+            for f in item.findings
+        ]
+        if as_json:
+            click.echo(json.dumps(summary, ensure_ascii=False))
+            return
+        click.echo(f"条目 {item.id}：{item.title or '（无标题）'}")
+        click.echo(f"状态：{VERDICTS[item.verdict]}  收件编号：{item.receipt or '—'}  "
+                   f"单位：{summary['unit'] or '（未确定）'}")
+        click.echo(f"发件人：{item.sender}  主题：{item.subject}")
+        for key, label in (("reviewer", "审核领导"), ("author", "撰稿人"), ("phone", "手机号")):
+            click.echo(f"{label}：{item.fields.get(key) or '（缺）'}")
+        for n, finding in enumerate(item.findings, start=1):
+            click.echo(f"  {n}. [{code_title(finding.code)}] {finding.message}")
+        if item.note:
+            click.echo(f"备注：\n{item.note}")
+
+
+@queue.command("accept")
+@click.argument("item_id", type=int)
+@click.option("--reason", required=True, help="仍予接收的理由（必填）")
+@click.option("--reply", is_flag=True, help="同时发邮件告知报送单位")
+@pass_app
+def queue_accept(app: AppContext, item_id: int, reason: str, reply: bool) -> None:
+    """仍予接收一个条目（计入该单位的报送数量）。"""
+    from review import actions
+
+    opened = _open(app)
+    prefix = opened.organisation.checks.receipt_prefix
+    item = _act(opened, lambda s: actions.accept(s, item_id, _actor(), reason, receipt_prefix=prefix, reply=reply))
+    click.echo(f"已接收条目 {item.id}，收件编号 {item.receipt}。")
+
+
+@queue.command("reject")
+@click.argument("item_id", type=int)
+@click.option("--reason", default="", help="退回说明")
+@click.option("--reply", is_flag=True, help="同时发邮件告知报送单位")
+@pass_app
+def queue_reject(app: AppContext, item_id: int, reason: str, reply: bool) -> None:
+    """确认退回一个条目。"""
+    from review import actions
+
+    item = _act(_open(app), lambda s: actions.reject(s, item_id, _actor(), reason, reply=reply))
+    click.echo(f"已确认退回条目 {item.id}。")
+
+
+@queue.command("note")
+@click.argument("item_id", type=int)
+@click.argument("text")
+@pass_app
+def queue_note(app: AppContext, item_id: int, text: str) -> None:
+    """给条目添加备注。"""
+    from review import actions
+
+    item = _act(_open(app), lambda s: actions.add_note(s, item_id, _actor(), text))
+    click.echo(f"已给条目 {item.id} 添加备注。")
+
+
+def _act(opened, do):  # noqa: ANN001
+    from review.actions import ActionError
+
+    try:
+        with transaction(opened.sessions) as session:
+            return do(session)
+    except ActionError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _actor() -> str:
+    """Shell actions are audited under the operating-system account that ran them."""
+    return f"{SHELL_ACTOR_PREFIX}{getpass.getuser()}"
+
+
+def _summary(item: Item, codes: list[str]) -> dict:
+    return {
+        "id": item.id,
+        "verdict": item.verdict,
+        "receipt": item.receipt,
+        "unit": item.unit.name if item.unit else None,
+        "title": item.title,
+        "subject": item.subject,
+        "sender": item.sender,
+        "received_at": item.received_at.isoformat(),
+        "codes": codes,
+        "fields": item.fields,
+        "note": item.note,
+    }
+
+
+COMMANDS = [serve, user, queue]

@@ -1,0 +1,143 @@
+"""`baosong import` and `baosong items`: process saved mail as if it had arrived, and look at items."""
+
+from __future__ import annotations
+
+import mailbox
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+from sqlalchemy import select
+
+from baosong.app import App, open_app
+from baosong.cli import AppContext, pass_app
+from baosong.models import Item
+from baosong.output import VERDICT_NAMES, json_line, judgement_json
+from baosong.pipeline import ingest
+
+
+def _messages(paths: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
+    """.eml files and maildir folders, in the order given (maildir entries sorted by name)."""
+    for path in paths:
+        if path.is_dir():
+            box = mailbox.Maildir(path, factory=None, create=False)
+            for key in sorted(box.keys()):
+                yield f"{path}/{key}", box.get_bytes(key)
+        else:
+            yield str(path), path.read_bytes()
+
+
+def _duplicate_store(app: App):  # noqa: ANN202
+    from validators.duplicates import DuplicateStore
+
+    checks = app.organisation.checks
+    return DuplicateStore(
+        app.sessions,
+        duplicate_threshold=checks.duplicate_threshold,
+        review_threshold=checks.review_threshold,
+        window=checks.duplicate_window,
+    )
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON")
+@pass_app
+def import_mail(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
+    """把 .eml 文件或 maildir 文件夹当作新收到的邮件处理（登记、查重、排队回复）。"""
+    opened = open_app(app.settings, seed_units=True)
+    duplicates = _duplicate_store(opened)
+    messages = list(_messages(paths))
+    show_progress = sys.stderr.isatty() and not as_json and len(messages) > 1
+    failed = 0
+    with Progress(disable=not show_progress, transient=True) as progress:
+        task = progress.add_task("导入邮件", total=len(messages))
+        for source, raw in messages:
+            outcome = ingest(opened, raw, source="import", duplicates=duplicates)
+            progress.advance(task)
+            if outcome.error:
+                failed += 1
+                click.echo(f"{source}：处理失败（系统原因，已保存原始邮件，将重试）：{outcome.error}", err=True)
+                continue
+            if as_json:
+                if outcome.judgement is not None:
+                    record = judgement_json(source, outcome.judgement, receipt=outcome.receipt)
+                else:
+                    record = {"source": source, "verdict": outcome.verdict, "receipt": outcome.receipt, "repeated": True}
+                click.echo(json_line(record))
+            else:
+                note = "（重复投递，已处理过）" if outcome.repeated else ""
+                verdict = VERDICT_NAMES.get(outcome.verdict or "", outcome.verdict)
+                click.echo(f"{source}：{verdict} {outcome.receipt or ''}{note}")
+    sys.exit(1 if failed else 0)
+
+
+@click.group()
+def items() -> None:
+    """查看已处理的信息条目。"""
+
+
+def _item_record(item: Item) -> dict:
+    return {
+        "id": item.id,
+        "receipt": item.receipt,
+        "verdict": item.verdict,
+        "unit": item.unit.name if item.unit else None,
+        "title": item.title,
+        "sender": item.sender,
+        "subject": item.subject,
+        "received_at": item.received_at.isoformat(),
+        "codes": [f.code for f in item.findings],
+    }
+
+
+@items.command("list")
+@click.option("--verdict", type=click.Choice(["accepted", "rejected", "review", "ignored"]), help="按结论筛选")
+@click.option("--limit", default=50, show_default=True, help="最多显示几条")
+@click.option("--json", "as_json", is_flag=True, help="每条输出一行 JSON")
+@pass_app
+def list_items(app: AppContext, verdict: str | None, limit: int, as_json: bool) -> None:
+    """列出最近处理的信息条目。"""
+    opened = open_app(app.settings)
+    with opened.sessions() as session:
+        query = select(Item).order_by(Item.id.desc()).limit(limit)
+        if verdict:
+            query = query.where(Item.verdict == verdict)
+        for item in session.scalars(query):
+            if as_json:
+                click.echo(json_line(_item_record(item)))
+            else:
+                unit = item.unit.name if item.unit else "未识别单位"
+                verdict_name = VERDICT_NAMES.get(item.verdict, item.verdict)
+                click.echo(f"{item.id:>6}  {item.receipt or '-':<16} {verdict_name:<10} {unit}  {item.title[:40]}")
+
+
+@items.command("show")
+@click.argument("item_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@pass_app
+def show_item(app: AppContext, item_id: int, as_json: bool) -> None:
+    """显示一条信息的详细情况和发现的问题。"""
+    opened = open_app(app.settings)
+    with opened.sessions() as session:
+        item = session.get(Item, item_id)
+        if item is None:
+            raise click.ClickException(f"没有编号为 {item_id} 的条目")
+        record = _item_record(item)
+        record["fields"] = item.fields
+        record["findings"] = [
+            {"code": f.code, "severity": f.severity, "message": f.message, "evidence": f.evidence} for f in item.findings
+        ]
+        if as_json:
+            click.echo(json_line(record))
+            return
+        click.echo(f"条目 {item.id}  收件编号 {item.receipt or '-'}  {VERDICT_NAMES.get(item.verdict, item.verdict)}")
+        click.echo(f"单位：{record['unit'] or '未识别'}  发件人：{item.sender}")
+        click.echo(f"标题：{item.title or '（无）'}")
+        for number, finding in enumerate(item.findings, start=1):
+            click.echo(f"  {number}. {finding.code}：{finding.message}")
+
+
+COMMANDS = [import_mail, items]

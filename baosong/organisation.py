@@ -1,0 +1,142 @@
+"""An organisation's configuration: config/orgs/<key>/ holds checks.toml, scoring.toml, units.csv.
+
+A file may say `extends = "A"`: it is merged over that organisation's file, so differences
+between organisations are data, never code branches.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from validators.findings import Severity
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing or malformed; the message is for administrators (Chinese)."""
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_layered(orgs_dir: Path, key: str, filename: str, _seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Read orgs/<key>/<filename>, following `extends` chains."""
+    if key in _seen:
+        raise ConfigError(f"配置 {filename} 的 extends 出现循环：{' → '.join((*_seen, key))}")
+    path = orgs_dir / key / filename
+    if not path.is_file():
+        raise ConfigError(f"找不到配置文件：{path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式错误：{exc}") from exc
+    parent = data.pop("extends", None)
+    if parent:
+        return _merge(load_layered(orgs_dir, parent, filename, (*_seen, key)), data)
+    return data
+
+
+@dataclass(frozen=True)
+class VagueWords:
+    place: tuple[str, ...]
+    time: tuple[str, ...]
+    allow: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckRules:
+    """Everything the validators need to know about one organisation's house rules."""
+
+    name: str
+    short_name: str
+    mailbox: str
+    secure_channel: str
+    receipt_prefix: str
+    severity: dict[str, Severity]
+    max_message_bytes: int
+    photo_min_bytes: int
+    undescribed_name_patterns: tuple[re.Pattern[str], ...]
+    required_fields: tuple[str, ...]
+    mobile_required: bool
+    labels: dict[str, tuple[str, ...]]
+    vague: VagueWords
+    quoted_severity: Severity
+    require_explicit_date: bool
+    stale_after_days: int
+    filename_title_similarity: int
+    duplicate_window: str | int
+    duplicate_threshold: float
+    review_threshold: float
+
+
+def _checks_from(data: dict[str, Any], config_dir: Path) -> CheckRules:
+    try:
+        vague_path = config_dir / data["wording"]["vague_words"]
+        vague = tomllib.loads(vague_path.read_text(encoding="utf-8"))
+        return CheckRules(
+            name=data["name"],
+            short_name=data.get("short_name", data["name"]),
+            mailbox=data.get("mailbox", ""),
+            secure_channel=data.get("secure_channel", "机要渠道"),
+            receipt_prefix=data["receipt_prefix"],
+            severity={code: Severity(value) for code, value in data.get("severity", {}).items()},
+            max_message_bytes=int(data["limits"]["max_message_bytes"]),
+            photo_min_bytes=int(data["photos"]["min_bytes"]),
+            undescribed_name_patterns=tuple(
+                re.compile(p, re.IGNORECASE) for p in data["photos"]["undescribed_name_patterns"]
+            ),
+            required_fields=tuple(data["fields"]["required"]),
+            mobile_required=bool(data["fields"]["mobile_required"]),
+            labels={name: tuple(values) for name, values in data["fields"]["labels"].items()},
+            vague=VagueWords(
+                place=tuple(vague["place"]), time=tuple(vague["time"]), allow=tuple(vague.get("allow", ()))
+            ),
+            quoted_severity=Severity(data["wording"]["quoted_severity"]),
+            require_explicit_date=bool(data["dates"]["require_explicit_date"]),
+            stale_after_days=int(data["dates"]["stale_after_days"]),
+            filename_title_similarity=int(data["filename"]["title_similarity"]),
+            duplicate_window=data["duplicates"]["window"],
+            duplicate_threshold=float(data["duplicates"]["duplicate_threshold"]),
+            review_threshold=float(data["duplicates"]["review_threshold"]),
+        )
+    except (KeyError, TypeError, ValueError, OSError, re.error, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"检查规则配置有误：{exc!r}") from exc
+
+
+@dataclass(frozen=True)
+class Organisation:
+    key: str
+    config_dir: Path
+    checks: CheckRules
+
+    @property
+    def directory(self) -> Path:
+        return self.config_dir / "orgs" / self.key
+
+    @property
+    def units_csv(self) -> Path:
+        return self.directory / "units.csv"
+
+    @property
+    def name(self) -> str:
+        return self.checks.name
+
+
+def load_organisation(config_dir: Path, key: str) -> Organisation:
+    key = key.removesuffix(".toml").removeprefix("orgs/").strip("/")
+    data = load_layered(config_dir / "orgs", key, "checks.toml")
+    return Organisation(key=key, config_dir=config_dir, checks=_checks_from(data, config_dir))
+
+
+def available_organisations(config_dir: Path) -> list[str]:
+    return sorted(p.parent.name for p in (config_dir / "orgs").glob("*/checks.toml"))

@@ -1,0 +1,61 @@
+"""How a judged message is shown: a JSON line (SPEC §6) or a readable Chinese report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from validators.judgement import Judgement
+
+VERDICT_NAMES = {"accepted": "通过（已登记）", "rejected": "退回", "review": "待人工审核", "ignored": "不予处理"}
+SEVERITY_NAMES = {"error": "错误", "warning": "提醒", "review": "待审核", "ignored": "忽略"}
+
+
+def judgement_json(source: str, judgement: Judgement, *, receipt: str | None = None) -> dict[str, Any]:
+    mail = judgement.mail
+    return {
+        "source": source,
+        "message_id": mail.message_id if mail else None,
+        "verdict": str(judgement.verdict),
+        "unit": judgement.unit.name if judgement.unit else None,
+        "receipt": receipt,
+        "findings": [
+            {"code": f.code, "severity": str(f.severity), "message": f.message, "evidence": f.evidence}
+            for f in judgement.findings
+        ],
+        "fields": judgement.fields,
+        "photos": [{"name": p.display_name, "bytes": p.size} for p in judgement.photos],
+    }
+
+
+def json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, default=str)
+
+
+def _evidence_text(evidence: dict[str, Any]) -> str:
+    shown = {k: v for k, v in evidence.items() if v not in (None, "", [], {})}
+    return "；".join(f"{key}={value}" for key, value in shown.items())
+
+
+def judgement_text(source: str, judgement: Judgement, *, receipt: str | None = None) -> str:
+    """A report a clerk or a unit's 信息员 can read in a terminal."""
+    lines = [f"【{source}】", f"  结论：{VERDICT_NAMES.get(str(judgement.verdict), judgement.verdict)}"]
+    if receipt:
+        lines.append(f"  收件编号：{receipt}")
+    lines.append(f"  报送单位：{judgement.unit.name if judgement.unit else '未识别'}")
+    fields = judgement.fields
+    if judgement.submission is not None:
+        lines.append(f"  标题：{fields['title'] or '（无）'}")
+        lines.append(
+            f"  审核领导：{fields['reviewer'] or '（无）'}  撰稿人：{fields['author'] or '（无）'}  手机号：{fields['phone'] or '（无）'}"
+        )
+    if judgement.photos:
+        lines.append("  照片：" + "、".join(f"{p.display_name}（{p.size:,} 字节）" for p in judgement.photos))
+    if not judgement.findings:
+        lines.append("  未发现问题。")
+    for number, finding in enumerate(judgement.findings, start=1):
+        label = SEVERITY_NAMES.get(str(finding.severity), finding.severity)
+        lines.append(f"  {number}. [{label}] {finding.code}：{finding.message}")
+        if finding.code != "CLASSIFIED_MARKING" and finding.evidence:
+            lines.append(f"     依据：{_evidence_text(finding.evidence)}")
+    return "\n".join(lines)

@@ -1,0 +1,213 @@
+"""Intake pipeline: archive the raw message first, then judge and record it exactly once.
+
+`archive` and `process` are the two steps every path shares (IMAP poll, `import`, the demo,
+tests). A crash between them, or inside `process`, leaves the message archived: the next run
+picks it up, and the unique item per raw message makes a repeat a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from baosong.app import App
+from baosong.db import transaction
+from baosong.models import AttachmentRow, AuditEntry, FindingRow, Item, RawMessage, utcnow
+from baosong.receipts import next_receipt
+from intake.archive import content_key, read_blob, store_blob
+from intake.mailparse import parse_mail
+from validators.case import DuplicateFinder
+from validators.findings import Finding, Verdict
+from validators.judge import judge_mail
+from validators.judgement import Judgement
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # failures on our side before a message waits for a clerk on the health view
+HEADER_PEEK_BYTES = 65536
+
+
+@dataclass(frozen=True)
+class Outcome:
+    raw_id: int
+    item_id: int | None
+    verdict: str | None
+    receipt: str | None
+    judgement: Judgement | None = None
+    repeated: bool = False  # this message (same bytes, or same Message-ID and content) was seen before
+    error: str | None = None
+
+
+def _message_id(raw: bytes) -> str | None:
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:HEADER_PEEK_BYTES])
+        value = headers.get("Message-ID")
+        return str(value).strip()[:998] if value else None
+    except Exception:  # noqa: BLE001 - a header we cannot read simply means "no Message-ID"
+        return None
+
+
+def archive(app: App, raw: bytes, *, source: str, declared_size: int | None = None) -> tuple[int, bool]:
+    """Store the bytes and commit a RawMessage row; returns (raw id, seen before)."""
+    digest, path = store_blob(app.data_dir, raw, "raw")
+    message_id = _message_id(raw)
+    key = content_key(raw, message_id)
+    for _ in range(2):
+        try:
+            with transaction(app.sessions) as session:
+                existing = session.scalar(select(RawMessage).where(RawMessage.sha256 == digest))
+                if existing is None and message_id:
+                    existing = session.scalar(
+                        select(RawMessage).where(RawMessage.content_key == key, RawMessage.message_id == message_id)
+                    )
+                if existing is not None:
+                    return existing.id, True
+                row = RawMessage(
+                    sha256=digest,
+                    content_key=key,
+                    path=path,
+                    size=len(raw),
+                    declared_size=declared_size,
+                    message_id=message_id,
+                    source=source,
+                )
+                session.add(row)
+                session.flush()
+                return row.id, False
+        except IntegrityError:
+            continue  # another worker archived the same bytes a moment ago
+    raise RuntimeError("could not archive message")
+
+
+def _received_day(row: RawMessage) -> datetime:
+    received = row.received_at
+    return received if received.tzinfo else received.replace(tzinfo=utcnow().tzinfo)
+
+
+def _finding_row(finding: Finding) -> FindingRow:
+    location = finding.location
+    return FindingRow(
+        code=finding.code,
+        severity=str(finding.severity),
+        message=finding.message,
+        params=finding.params,
+        evidence=finding.evidence,
+        location=None
+        if location is None
+        else {"part": location.part, "paragraph": location.paragraph, "start": location.start, "end": location.end},
+    )
+
+
+def _document(judgement: Judgement) -> dict:
+    submission = judgement.submission
+    if submission is None:
+        return {}
+    return {
+        "title_paragraph": submission.title_paragraph,
+        "paragraphs": [{"index": p.index, "text": p.text, "part": p.part} for p in submission.paragraphs],
+    }
+
+
+def record(app: App, session: Session, row: RawMessage, judgement: Judgement) -> Item:
+    """Write the verdict, findings and attachments of one message (inside the caller's transaction)."""
+    mail = judgement.mail
+    verdict = judgement.verdict
+    received = _received_day(row)
+    receipt = None
+    if verdict != Verdict.IGNORED:
+        receipt = next_receipt(session, app.organisation.checks.receipt_prefix, received.astimezone().year)
+    submission = judgement.submission
+    item = Item(
+        raw_message_id=row.id,
+        unit_id=judgement.unit.id if judgement.unit else None,
+        verdict=str(verdict),
+        original_verdict=str(verdict),
+        receipt=receipt,
+        title=submission.title if submission else "",
+        text=submission.body_text if submission else "",
+        fields=judgement.fields,
+        document=_document(judgement),
+        sender=mail.sender if mail else "",
+        subject=mail.subject if mail else "",
+        message_id=mail.message_id if mail else None,
+        received_at=received,
+        accepted_at=utcnow() if verdict == Verdict.ACCEPTED else None,
+        classified=judgement.has("CLASSIFIED_MARKING"),
+    )
+    item.findings = [_finding_row(f) for f in judgement.findings]
+    if mail is not None and verdict != Verdict.IGNORED:
+        for attachment in mail.attachments:
+            digest, path = store_blob(app.data_dir, attachment.payload, "att")
+            item.attachments.append(
+                AttachmentRow(
+                    display_name=attachment.display_name[:300],
+                    content_type=attachment.content_type[:200],
+                    kind=attachment.kind,
+                    size=attachment.size,
+                    sha256=digest,
+                    path=path,
+                )
+            )
+    session.add(item)
+    session.flush()
+    session.add(
+        AuditEntry(
+            actor="system",
+            action="judged",
+            item_id=item.id,
+            details={"verdict": str(verdict), "codes": [f.code for f in judgement.findings], "receipt": receipt},
+        )
+    )
+    return item
+
+
+def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None) -> Outcome:
+    """Judge and record one archived message, once. Our own failures are counted, never blamed on the sender."""
+    try:
+        with transaction(app.sessions) as session:
+            row = session.scalar(
+                select(RawMessage).where(RawMessage.id == raw_id).with_for_update(skip_locked=True)
+            )
+            if row is None:
+                return Outcome(raw_id, None, None, None, repeated=True)
+            done = session.scalar(select(Item).where(Item.raw_message_id == raw_id))
+            if done is not None:
+                row.state = "done"
+                return Outcome(raw_id, done.id, done.verdict, done.receipt, repeated=True)
+            mail = parse_mail(read_blob(app.data_dir, row.path))
+            if row.declared_size:
+                mail = replace(mail, size=row.declared_size)
+            today = _received_day(row).astimezone().date()
+            judgement = judge_mail(mail, app.judge_context(duplicates), today=today)
+            item = record(app, session, row, judgement)
+            row.state, row.processed_at, row.last_error = "done", utcnow(), None
+            return Outcome(raw_id, item.id, item.verdict, item.receipt, judgement)
+    except Exception as exc:
+        log.exception("processing raw message %s failed", raw_id)
+        with transaction(app.sessions) as session:
+            row = session.get(RawMessage, raw_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                row.state = "failed" if row.attempts >= MAX_ATTEMPTS else "archived"
+        return Outcome(raw_id, None, None, None, error=f"{type(exc).__name__}: {exc}")
+
+
+def pending(app: App, limit: int = 100) -> list[int]:
+    """Archived messages still waiting for a verdict (after a crash or a failure on our side)."""
+    with app.sessions() as session:
+        query = select(RawMessage.id).where(RawMessage.state == "archived").order_by(RawMessage.id).limit(limit)
+        return list(session.scalars(query))
+
+
+def ingest(app: App, raw: bytes, *, source: str, duplicates: DuplicateFinder | None = None) -> Outcome:
+    raw_id, seen = archive(app, raw, source=source)
+    outcome = process(app, raw_id, duplicates=duplicates)
+    return Outcome(**{**outcome.__dict__, "repeated": seen or outcome.repeated})

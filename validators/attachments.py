@@ -1,0 +1,84 @@
+"""Rules on what was attached: the one .docx, legacy formats, cloud links, the file name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from rapidfuzz import fuzz
+
+from validators.case import Case, Hit
+
+LEGACY_FORMATS = {"doc": "Word 97-2003（.doc）", "wps": "WPS（.wps）"}
+
+# reason from validators.docx_safety/document → (what is wrong, how to fix)
+_RESAVE = "请在 Word 或 WPS 中打开后“另存为”新的 .docx 文件，再重新发送。"
+CORRUPT_REASONS = {
+    "not_zip": ("文件已损坏，不是有效的 .docx 文件", _RESAVE),
+    "empty": ("文件是空的（0 字节）", "请确认附件添加成功后重新发送。"),
+    "truncated": ("文件不完整，可能在上传时中断", "请重新添加附件后发送。"),
+    "encrypted": ("文件设置了打开密码", "请在 Word 中取消文档密码（文件→信息→保护文档）后重新发送。"),
+    "legacy_word": ("文件实际是旧版 .doc 格式，只是扩展名改成了 .docx", _RESAVE),
+    "too_many_entries": ("文件内部结构异常（部件过多）", _RESAVE),
+    "too_large": ("文件解压后体积异常巨大", _RESAVE),
+    "ratio": ("文件压缩比例异常，可能是恶意文件", _RESAVE),
+    "hostile_xml": ("文件包含不安全的内容（XML 实体声明）", _RESAVE),
+    "xml_error": ("文件内容无法解析", _RESAVE),
+    "not_word": ("文件不是 Word 文档", "请附上按模板编写的 .docx 文件。"),
+}
+
+
+def no_docx(case: Case) -> Iterator[Hit]:
+    if case.mail is not None and not case.word_files and not case.legacy_files:
+        names = [a.display_name for a in case.mail.attachments]
+        yield Hit(evidence={"attachments": names, "body_chars": len(case.mail.text_body)})
+
+
+def legacy_word_format(case: Case) -> Iterator[Hit]:
+    for attachment in case.legacy_files:
+        yield Hit(
+            params={"name": attachment.display_name, "format": LEGACY_FORMATS.get(attachment.kind, attachment.kind)},
+            evidence={"name": attachment.display_name, "bytes": attachment.size, "kind": attachment.kind},
+        )
+
+
+def multiple_docx(case: Case) -> Iterator[Hit]:
+    if len(case.word_files) > 1:
+        names = [a.display_name for a in case.word_files]
+        yield Hit(params={"count": len(names), "names": "、".join(names)}, evidence={"names": names})
+
+
+def corrupt_docx(case: Case) -> Iterator[Hit]:
+    if case.docx is None or case.docx_problem is None:
+        return
+    reason, detail = case.docx_problem
+    what, fix = CORRUPT_REASONS.get(reason, CORRUPT_REASONS["xml_error"])
+    yield Hit(
+        params={"name": case.docx.display_name, "reason_text": what, "fix_text": fix},
+        evidence={"name": case.docx.display_name, "bytes": case.docx.size, "reason": reason, **detail},
+    )
+
+
+def cloud_attachment_link(case: Case) -> Iterator[Hit]:
+    if case.mail and case.mail.cloud_links:
+        yield Hit(params={"count": len(case.mail.cloud_links)}, evidence={"links": case.mail.cloud_links[:10]})
+
+
+_JOINERS = re.compile(r"^[\s_\-—+＋·、：:（）()【】\[\]]+")
+
+
+def filename_format(case: Case) -> Iterator[Hit]:
+    """The attachment name must be 单位+信息标题."""
+    if case.docx is None or case.submission is None or not case.submission.title:
+        return
+    stem = PurePosixPath(case.docx.display_name).stem.strip()
+    unit = case.registry.by_prefix(stem)
+    expected_unit = (case.unit or unit).name if (case.unit or unit) else "单位名称"
+    expected = f"{expected_unit}{case.submission.title}.docx"
+    if unit is not None:
+        prefix = next(n for n in sorted(unit.names, key=len, reverse=True) if stem.startswith(n))
+        rest = _JOINERS.sub("", stem[len(prefix) :])
+        if rest and fuzz.partial_ratio(rest, case.submission.title) >= case.rules.filename_title_similarity:
+            return
+    yield Hit(params={"name": case.docx.display_name, "expected": expected}, evidence={"name": case.docx.display_name})

@@ -1,0 +1,179 @@
+"""Pre-checks on .docx bytes before any XML parser sees them: zip limits, hostile XML, macros.
+
+Anyone can mail us a file, so the zip directory is judged first (entry count, declared sizes,
+compression ratio): zipfile never inflates a member past its declared size, which makes the
+declared sizes a sound bound. Every XML-looking member is then read once and refused if it carries
+a DTD (Word never writes one), which rules out entity expansion and external entities whatever
+parser comes later.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+MIB = 1024 * 1024
+OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURE = b"PK\x03\x04"
+EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
+
+REASONS = frozenset(
+    {
+        "empty",  # zero bytes
+        "not_zip",  # neither a zip nor an OLE file
+        "truncated",  # starts like a zip but its directory is missing or broken
+        "damaged",  # a member fails to inflate: bad CRC, bad deflate data, size lies, unknown method
+        "encrypted",  # password-protected Word file (OLE + EncryptedPackage) or an encrypted zip member
+        "legacy_word",  # an OLE Word 97-2003 .doc renamed .docx
+        "too_many_entries",
+        "too_large",  # a member or the total above the declared-size caps
+        "ratio",  # a member that inflates suspiciously far
+        "hostile_xml",  # DOCTYPE or ENTITY declaration in an XML part
+        "xml_error",  # an XML part that does not parse (excessive depth, broken markup)
+        "not_word",  # a zip that is not a Word document
+    }
+)
+
+_XML_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+_MACRO_NAMES = ("vbaproject.bin", "vbadata.xml")
+
+
+class DocxRejected(Exception):
+    """The bytes cannot be read safely as a Word document; `reason` is one of REASONS."""
+
+    def __init__(self, reason: str, detail: Mapping[str, Any] | None = None) -> None:
+        assert reason in REASONS, reason
+        self.reason = reason
+        self.detail = dict(detail or {})
+        super().__init__(f"{reason}: {self.detail}" if self.detail else reason)
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_entries: int = 1000
+    max_member_bytes: int = 20 * MIB
+    max_total_bytes: int = 100 * MIB
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 1 * MIB  # smaller members may compress as well as they like
+
+
+@dataclass(frozen=True)
+class CheckedPackage:
+    """A zip that passed the checks, with every XML member already read (and scanned)."""
+
+    member_names: tuple[str, ...]
+    xml_parts: Mapping[str, bytes]
+    has_macros: bool
+
+
+def check_package(data: bytes, limits: ZipLimits = ZipLimits()) -> CheckedPackage:
+    """Judge the zip structure and XML members of `data`; raise DocxRejected when unsafe."""
+    archive = _open_zip(data)
+    members = archive.infolist()
+    _check_directory(members, limits)
+    xml_parts = {info.filename: blob for info in members if (blob := _read_if_xml(archive, info)) is not None}
+    for name, blob in xml_parts.items():
+        _check_xml_markers(name, blob)
+    names = tuple(info.filename for info in members)
+    return CheckedPackage(
+        member_names=names,
+        xml_parts=xml_parts,
+        has_macros=_has_macros(names, xml_parts.get("[Content_Types].xml", b"")),
+    )
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    if not data:
+        raise DocxRejected("empty")
+    if data.startswith(OLE2_SIGNATURE):
+        raise _ole_rejection(data)
+    if not data.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
+        raise DocxRejected("not_zip", {"bytes": len(data), "head": data[:8].hex()})
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as error:
+        raise DocxRejected("truncated", {"bytes": len(data), "error": str(error)[:200]}) from None
+
+
+def _ole_rejection(data: bytes) -> DocxRejected:
+    """An OLE compound file is either an encrypted OOXML package or a legacy binary document.
+
+    Stream names are stored as UTF-16LE in the directory sectors, so a byte search finds them.
+    """
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return DocxRejected("encrypted", {"bytes": len(data)})
+    if "WordDocument".encode("utf-16-le") in data:
+        return DocxRejected("legacy_word", {"bytes": len(data)})
+    return DocxRejected("not_word", {"bytes": len(data), "container": "ole2"})
+
+
+def _check_directory(members: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
+    if len(members) > limits.max_entries:
+        raise DocxRejected("too_many_entries", {"entries": len(members), "limit": limits.max_entries})
+    total = 0
+    for info in members:
+        if info.flag_bits & 0x1:
+            raise DocxRejected("encrypted", {"member": info.filename})
+        if info.file_size > limits.max_member_bytes:
+            raise DocxRejected(
+                "too_large",
+                {"member": info.filename, "declared_bytes": info.file_size, "limit": limits.max_member_bytes},
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
+            raise DocxRejected(
+                "ratio",
+                {
+                    "member": info.filename,
+                    "declared_bytes": info.file_size,
+                    "compressed_bytes": info.compress_size,
+                    "ratio": round(ratio, 1),
+                    "limit": limits.max_ratio,
+                },
+            )
+        total += info.file_size
+    if total > limits.max_total_bytes:
+        raise DocxRejected("too_large", {"declared_total_bytes": total, "limit": limits.max_total_bytes})
+
+
+def _read_if_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """The member's bytes when it looks like XML (media and binaries are left unread)."""
+    if info.is_dir():
+        return None
+    try:
+        with archive.open(info) as member:
+            head = member.read(64)
+            if not _looks_like_xml(head):
+                return None
+            return head + member.read()
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as error:
+        raise DocxRejected("damaged", {"member": info.filename, "error": str(error)[:200]}) from None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def _check_xml_markers(name: str, blob: bytes) -> None:
+    for marker in _XML_MARKERS:
+        if marker in blob:
+            raise DocxRejected(
+                "hostile_xml", {"member": name, "marker": marker.decode("latin-1").replace("\x00", "")}
+            )
+
+
+def _has_macros(names: tuple[str, ...], content_types: bytes) -> bool:
+    lowered = [name.lower() for name in names]
+    return (
+        any(name.rsplit("/", 1)[-1] in _MACRO_NAMES or name.startswith("word/activex/") for name in lowered)
+        or b"macroEnabled" in content_types
+    )

@@ -1,0 +1,73 @@
+"""Rules on photo attachments: size, being a real image, and a descriptive name."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from PIL import Image, UnidentifiedImageError
+
+from validators.case import Case, Hit, size_text
+
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".heic", ".heif", ".webp", ".tif", ".tiff", ".jfif"}
+
+# Pillow's decompression-bomb limit stays on; its warning zone becomes an error too.
+Image.MAX_IMAGE_PIXELS = 89_478_485
+
+
+def named_as_image(name: str) -> bool:
+    return PurePosixPath(name.lower()).suffix in IMAGE_EXTENSIONS
+
+
+@lru_cache(maxsize=64)
+def image_problem(payload: bytes) -> str | None:
+    """Why the bytes are not a usable image, or None. Identify, verify, then fully decode."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(payload)) as probe:
+                probe.verify()
+            with Image.open(io.BytesIO(payload)) as image:
+                if image.format == "JPEG":
+                    # Decoding at 1/8 scale still reads every scan, so truncation is caught.
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
+    except UnidentifiedImageError:
+        return "不是图片文件"
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "图片尺寸异常巨大"
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return "图片数据不完整或已损坏" if "truncated" in str(exc).lower() else f"图片数据损坏（{type(exc).__name__}）"
+    return None
+
+
+def photo_too_small(case: Case) -> Iterator[Hit]:
+    limit = case.rules.photo_min_bytes
+    for photo in case.photos:
+        if photo.size < limit:
+            yield Hit(
+                params={"name": photo.display_name, "size_text": size_text(photo.size), "limit_text": size_text(limit)},
+                evidence={"name": photo.display_name, "bytes": photo.size, "limit": limit},
+            )
+
+
+def photo_not_image(case: Case) -> Iterator[Hit]:
+    for photo in case.photos:
+        problem = "不是图片文件" if photo.kind != "image" else image_problem(photo.payload)
+        if problem:
+            yield Hit(
+                params={"name": photo.display_name, "reason_text": problem},
+                evidence={"name": photo.display_name, "bytes": photo.size, "declared_type": photo.content_type},
+            )
+
+
+def photo_name_undescribed(case: Case) -> Iterator[Hit]:
+    for photo in case.photos:
+        stem = PurePosixPath(photo.display_name).stem
+        if any(pattern.search(stem) for pattern in case.rules.undescribed_name_patterns):
+            suffix = PurePosixPath(photo.display_name).suffix or ".jpg"
+            example = f"{case.unit.name if case.unit else '某单位'}开展环境执法检查现场{suffix}"
+            yield Hit(params={"name": photo.display_name, "example": example}, evidence={"name": photo.display_name})

@@ -1,0 +1,65 @@
+"""Rules on the sign-off fields: reviewing leader, author, and the author's mobile number."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from validators.case import Case, Hit
+from validators.findings import Location
+
+FIELD_LABELS = {"reviewer": "审核领导", "author": "撰稿人", "phone": "手机号"}
+
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}\d{7,8}(?!\d)|(?<!\d)\d{7,8}(?!\d)")
+_NOISE = re.compile(r"[\s\-—–－()（）.·]")
+_COUNTRY = re.compile(r"(?:\+|00)?86(?=1[3-9]\d{9}(?!\d))")
+
+
+def mobile_in(value: str) -> str | None:
+    """The mainland mobile number in a field value; spaces, dashes and +86 are tolerated."""
+    compact = _COUNTRY.sub("", _NOISE.sub("", unicodedata.normalize("NFKC", value)))
+    found = _MOBILE.search(compact)
+    return found.group() if found else None
+
+
+def _missing(field: str):  # noqa: ANN202 - a rule factory
+    def check(case: Case) -> Iterator[Hit]:
+        if case.submission is None or field not in case.rules.required_fields:
+            return
+        found = case.submission.fields.get(field)
+        if found is None:
+            yield Hit(params={"problem": "文档中没有写明"}, evidence={"field": FIELD_LABELS[field], "label_found": False})
+        elif not found.value.strip():
+            yield Hit(
+                params={"problem": f"“{found.label}”后面是空的，缺少"},
+                evidence={"field": FIELD_LABELS[field], "label": found.label, "label_found": True},
+                location=Location(paragraph=found.paragraph),
+            )
+
+    check.__name__ = f"missing_{field}"
+    return check
+
+
+missing_reviewer = _missing("reviewer")
+missing_author = _missing("author")
+missing_phone = _missing("phone")
+
+
+def invalid_phone(case: Case) -> Iterator[Hit]:
+    if case.submission is None:
+        return
+    found = case.submission.fields.get("phone")
+    if found is None or not found.value.strip() or mobile_in(found.value):
+        return
+    compact = _NOISE.sub("", unicodedata.normalize("NFKC", found.value))
+    landline = bool(_LANDLINE.search(compact))
+    if landline and not case.rules.mobile_required:
+        return
+    problem = "是座机号码，须填写撰稿人的手机号" if landline else "不是有效的11位手机号码"
+    yield Hit(
+        params={"value": found.value, "problem": problem},
+        evidence={"value": found.value, "label": found.label, "landline": landline},
+        location=Location(paragraph=found.paragraph),
+    )
