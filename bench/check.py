@@ -1,0 +1,144 @@
+"""Benchmark: `check` throughput on a typical submission, against the floor of unavoidable work.
+
+Typical submission: a ~30 KB .docx and 3 photos of 2–3 MB in one mail. The floor is reading the
+mail bytes, decoding its parts, unzipping word/document.xml and parsing it with lxml, and
+having the photo bytes. Run: `python -m bench.check` (writes bench/results/check.json).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+import zipfile
+from datetime import date
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import docx
+from lxml import etree
+from PIL import Image
+
+from baosong import BUNDLED_CONFIG
+from baosong.organisation import load_organisation
+from baosong.registry import refs_from_sheet
+from intake.mailparse import parse_mail
+from validators.catalogue import load_messages
+from validators.judge import JudgeContext, judge_mail
+from validators.registry import Registry
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROUNDS = 30
+
+
+def _photo(seed: int, target: int) -> bytes:
+    """A real camera-sized JPEG of roughly the target size (noise keeps it from compressing away)."""
+    rng = random.Random(seed)
+    width, height = 4000, 3000
+    base = Image.new("RGB", (width // 8, height // 8))
+    base.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(base.width * base.height)])
+    image = base.resize((width, height), Image.Resampling.BICUBIC)
+    quality = 90
+    while True:
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality)
+        if buffer.tell() <= target or quality <= 30:
+            return buffer.getvalue()
+        quality -= 5
+
+
+def _document() -> bytes:
+    document = docx.Document()
+    document.add_heading("奇台县环境保护局开展秋季大气污染防治专项执法检查", level=1)
+    sentence = "11月18日，奇台县环境保护局组织执法人员对县城周边重点企业开展专项检查，督促企业落实整改措施。"
+    for _ in range(40):
+        document.add_paragraph(sentence * 3)
+    document.add_paragraph("审核领导：李四    撰稿人：张三    手机号：13912345678")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def make_mail() -> bytes:
+    message = EmailMessage()
+    message["From"] = "qitai@example.cn"
+    message["To"] = "cjhbxx@example.cn"
+    message["Subject"] = "奇台县环境保护局开展秋季大气污染防治专项执法检查"
+    message["Message-ID"] = "<bench-1@example.cn>"
+    message.set_content("请审阅附件。")
+    message.add_attachment(
+        _document(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="奇台县环境保护局开展秋季大气污染防治专项执法检查.docx",
+    )
+    for number, target in enumerate((2_200_000, 2_600_000, 3_000_000), start=1):
+        message.add_attachment(_photo(number, target), maintype="image", subtype="jpeg", filename=f"执法检查现场{number}.jpg")
+    return message.as_bytes()
+
+
+def floor(path: Path) -> None:
+    raw = path.read_bytes()
+    parsed = message_from_bytes(raw, policy=policy.compat32)
+    for part in parsed.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        if part.get_content_subtype().endswith("document"):
+            with zipfile.ZipFile(io.BytesIO(payload)) as package:
+                etree.fromstring(package.read("word/document.xml"))
+
+
+def full_check(path: Path, ctx: JudgeContext) -> str:
+    return str(judge_mail(parse_mail(path.read_bytes()), ctx, today=date(2026, 11, 20)).verdict)
+
+
+def _time(function, *args) -> list[float]:  # noqa: ANN001
+    function(*args)  # warm up
+    samples = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        function(*args)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> dict:
+    organisation = load_organisation(BUNDLED_CONFIG, "A")
+    ctx = JudgeContext(
+        organisation.checks, Registry.of(refs_from_sheet(organisation.units_csv)), load_messages(BUNDLED_CONFIG)
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "typical.eml"
+        path.write_bytes(make_mail())
+        verdict = full_check(path, ctx)
+        floor_samples = _time(floor, path)
+        check_samples = _time(full_check, path, ctx)
+        size = path.stat().st_size
+    floor_median = statistics.median(floor_samples)
+    check_median = statistics.median(check_samples)
+    result = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "mail_bytes": size,
+        "verdict": verdict,
+        "rounds": ROUNDS,
+        "floor_median_ms": round(floor_median * 1000, 1),
+        "check_median_ms": round(check_median * 1000, 1),
+        "check_p95_ms": round(sorted(check_samples)[int(0.95 * len(check_samples)) - 1] * 1000, 1),
+        "check_per_second": round(1 / check_median, 1),
+        "ratio_to_floor": round(check_median / floor_median, 2),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "check.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

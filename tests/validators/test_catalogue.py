@@ -1,0 +1,49 @@
+"""The catalogue is complete, unique, and every message renders with its rules' parameters."""
+
+import re
+from pathlib import Path
+
+from validators import catalogue
+from validators.findings import Finding, Severity, Verdict, decide
+
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "SPEC.md"
+
+
+def test_codes_are_unique():
+    assert len(catalogue.CODES) == len(set(catalogue.CODES))
+
+
+def test_every_spec_code_is_in_the_catalogue():
+    spec_codes = set(re.findall(r"^\| `([A-Z_]+)` \|", SPEC.read_text(encoding="utf-8"), flags=re.M))
+    assert spec_codes, "SPEC table not found"
+    assert spec_codes == set(catalogue.CODES)
+
+
+def test_default_severities_follow_the_spec():
+    table = dict(re.findall(r"^\| `([A-Z_]+)` \| (\w+) \|", SPEC.read_text(encoding="utf-8"), flags=re.M))
+    for rule in catalogue.ALL_RULES:
+        assert str(rule.severity) == table[rule.code], rule.code
+
+
+def test_every_code_has_a_message_and_a_fix(messages):
+    assert set(messages) == set(catalogue.CODES)
+    for code, template in messages.items():
+        assert template.message.strip() and template.fix.strip(), code
+
+
+def test_messages_render_without_leftover_braces(messages):
+    for code, template in messages.items():
+        params = {name: "X" for name in template.placeholders()}
+        text = catalogue.render(code, params, messages)
+        assert "{" not in text and "}" not in text and "X" in text or not params
+
+
+def test_decide_prefers_ignored_then_error_then_review():
+    def f(severity):
+        return Finding("X", severity)
+
+    assert decide([]) is Verdict.ACCEPTED
+    assert decide([f(Severity.WARNING)]) is Verdict.ACCEPTED
+    assert decide([f(Severity.REVIEW), f(Severity.WARNING)]) is Verdict.REVIEW
+    assert decide([f(Severity.REVIEW), f(Severity.ERROR)]) is Verdict.REJECTED
+    assert decide([f(Severity.ERROR), f(Severity.IGNORED)]) is Verdict.IGNORED
