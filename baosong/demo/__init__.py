@@ -1,0 +1,1 @@
+"""The embedded demo: local mail servers, realistic sample submissions, the whole product."""
