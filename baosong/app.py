@@ -16,6 +16,7 @@ from baosong.registry import import_units, read_sheet, unit_refs
 from baosong.settings import Settings
 from validators.catalogue import MessageTemplate, load_messages
 from validators.case import DuplicateFinder
+from validators.duplicates import DuplicateStore
 from validators.judge import JudgeContext
 from validators.registry import Registry
 
@@ -43,8 +44,19 @@ class App:
         with self.sessions() as session:
             return Registry.of(unit_refs(session))
 
+    @cached_property
+    def duplicates(self) -> DuplicateStore:
+        """The 首报 index shared through the database (loaded once per process, refreshed per query)."""
+        checks = self.organisation.checks
+        return DuplicateStore(
+            self.sessions,
+            duplicate_threshold=checks.duplicate_threshold,
+            review_threshold=checks.review_threshold,
+            window=checks.duplicate_window,
+        )
+
     def judge_context(self, duplicates: DuplicateFinder | None = None) -> JudgeContext:
-        return JudgeContext(self.organisation.checks, self.registry(), self.messages, duplicates)
+        return JudgeContext(self.organisation.checks, self.registry(), self.messages, duplicates or self.duplicates)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -23,7 +23,10 @@ from baosong.models import AttachmentRow, AuditEntry, FindingRow, Item, RawMessa
 from baosong.receipts import next_receipt
 from intake.archive import content_key, read_blob, store_blob
 from intake.mailparse import parse_mail
+from intake.outbox import queue_reply
 from validators.case import DuplicateFinder
+from validators.duplicates import DuplicateStore
+from validators.firstreport import comparable_text
 from validators.findings import Finding, Verdict
 from validators.judge import judge_mail
 from validators.judgement import Judgement
@@ -168,6 +171,19 @@ def record(app: App, session: Session, row: RawMessage, judgement: Judgement) ->
     return item
 
 
+def index_accepted(session: Session, item: Item, unit_names: tuple[str, ...], accepted_on: date) -> None:
+    """Make an accepted item count for 首报: later copies of it are duplicates."""
+    DuplicateStore.index_item(
+        session,
+        item_id=item.id,
+        text=comparable_text(item.title, item.text),
+        unit_name=unit_names[0] if unit_names else "",
+        receipt=item.receipt,
+        accepted_on=accepted_on,
+        unit_names=unit_names,
+    )
+
+
 def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None) -> Outcome:
     """Judge and record one archived message, once. Our own failures are counted, never blamed on the sender."""
     try:
@@ -187,6 +203,11 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
             today = _received_day(row).astimezone().date()
             judgement = judge_mail(mail, app.judge_context(duplicates), today=today)
             item = record(app, session, row, judgement)
+            if judgement.verdict == Verdict.ACCEPTED:
+                index_accepted(session, item, judgement.unit.names if judgement.unit else (), today)
+            queue_reply(
+                session, item=item, judgement=judgement, settings=app.settings, organisation_name=app.organisation.name
+            )
             row.state, row.processed_at, row.last_error = "done", utcnow(), None
             return Outcome(raw_id, item.id, item.verdict, item.receipt, judgement)
     except Exception as exc:

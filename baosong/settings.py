@@ -107,7 +107,7 @@ class Settings:
 
     @property
     def smtp_sender(self) -> str:
-        return self.smtp.sender or self.smtp.user or self.mailbox.user
+        return self.smtp.sender or self.smtp.user or self.mailbox.user or f"baosong@{self.replies.message_id_domain}"
 
 
 SECTIONS = [f.name for f in fields(Settings) if f.name != "source"]

@@ -11,7 +11,7 @@ import click
 from rich.progress import Progress
 from sqlalchemy import select
 
-from baosong.app import App, open_app
+from baosong.app import open_app
 from baosong.cli import AppContext, pass_app
 from baosong.models import Item
 from baosong.output import VERDICT_NAMES, json_line, judgement_json
@@ -29,18 +29,6 @@ def _messages(paths: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
             yield str(path), path.read_bytes()
 
 
-def _duplicate_store(app: App):  # noqa: ANN202
-    from validators.duplicates import DuplicateStore
-
-    checks = app.organisation.checks
-    return DuplicateStore(
-        app.sessions,
-        duplicate_threshold=checks.duplicate_threshold,
-        review_threshold=checks.review_threshold,
-        window=checks.duplicate_window,
-    )
-
-
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON")
@@ -48,14 +36,13 @@ def _duplicate_store(app: App):  # noqa: ANN202
 def import_mail(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
     """把 .eml 文件或 maildir 文件夹当作新收到的邮件处理（登记、查重、排队回复）。"""
     opened = open_app(app.settings, seed_units=True)
-    duplicates = _duplicate_store(opened)
     messages = list(_messages(paths))
     show_progress = sys.stderr.isatty() and not as_json and len(messages) > 1
     failed = 0
     with Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("导入邮件", total=len(messages))
         for source, raw in messages:
-            outcome = ingest(opened, raw, source="import", duplicates=duplicates)
+            outcome = ingest(opened, raw, source="import")
             progress.advance(task)
             if outcome.error:
                 failed += 1

@@ -203,12 +203,20 @@ def samples(today: date) -> list[Sample]:
 
     two = [(f"{training.unit}信息一.docx", document(training)), (f"{training.unit}信息二.docx", document(water))]
     old_word = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
+    assessment = Item(
+        "昌吉州生态环境局环评科",
+        "州局环评科开展建设项目环评文件质量抽查",
+        [
+            f"{d2}，昌吉州生态环境局环评科组织专家对2026年以来审批的20份建设项目环评报告表开展质量抽查。",
+            "抽查发现2份报告表存在工程分析不充分的问题，已通知编制单位限期补正。",
+        ],
+    )
     forwarded_inner = mail(
         "xiaoli_personal@example.net",
-        water.title,
+        assessment.title,
         today,
-        docs=[(name(water), document(water))],
-        photos=[("水源地界标补设现场.jpg", photo(7))],
+        docs=[(name(assessment), document(assessment))],
+        photos=[("专家抽查环评文件现场.jpg", photo(7))],
     )
 
     result = [

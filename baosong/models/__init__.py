@@ -13,6 +13,8 @@ from baosong.models.core import (
     ReceiptCounter,
     Unit,
 )
+from baosong.models.duplicates import DuplicateEntry
+from baosong.models.intake import IntakeLease
 from baosong.models.ledger import Adjustment, Adoption, Commission, Endorsement
 from baosong.models.outbox import OutboxMessage, OutboxState
 
@@ -20,11 +22,13 @@ __all__ = [
     "Adjustment",
     "Adoption",
     "Commission",
+    "DuplicateEntry",
     "Endorsement",
     "AttachmentRow",
     "AuditEntry",
     "Base",
     "FindingRow",
+    "IntakeLease",
     "Item",
     "MailboxCursor",
     "MailboxMessage",

@@ -1,0 +1,272 @@
+"""The books from the shell: adopt, endorse, adjust, commission, report."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from baosong.cli import AppContext, pass_app
+from baosong.db import transaction
+from scoring.compute import compute_month, compute_year
+from scoring.data import load_books
+from scoring.ledger import (
+    LedgerError,
+    deliver_commission,
+    find_item,
+    find_unit,
+    record_adjustment,
+    record_adoption,
+    record_commission,
+    record_endorsement,
+)
+from scoring.publish import FORMATS, write_month_reports, write_year_reports
+from scoring.report_docx import format_points
+from scoring.ruleset import RuleSet, load_ruleset
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _open(app: AppContext):  # noqa: ANN202 - (App, RuleSet)
+    from baosong.app import open_app
+    from baosong.organisation import ConfigError
+
+    try:
+        opened = open_app(app.settings)
+        ruleset = load_ruleset(opened.organisation.config_dir, opened.organisation.key)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return opened, ruleset
+
+
+def _today(ruleset: RuleSet) -> date:
+    return datetime.now(ZoneInfo(ruleset.timezone)).date()
+
+
+def _emit(as_json: bool, payload: dict, text: str) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False) if as_json else text)
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+@click.command()
+@click.argument("item_ref", metavar="ITEM")
+@click.option("--outlet", required=True, help="采用的刊物或媒体（规则集中的名称或简称）")
+@click.option("--date", "adopted", type=DATE, help="刊发日期，默认今天")
+@click.option("--proof-date", "proof", type=DATE, help="收到刊发证明（截图、用稿通知单）的日期，默认今天")
+@click.option("--proof-file", default="", help="刊发证明文件的位置（可选）")
+@click.option("--note", default="", help="备注")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def adopt(app: AppContext, item_ref: str, outlet: str, adopted, proof, proof_file: str, note: str, as_json: bool) -> None:  # noqa: ANN001
+    """登记信息被刊物或媒体采用。ITEM 为信息编号或回执编号。"""
+    opened, ruleset = _open(app)
+    today = _today(ruleset)
+    try:
+        with transaction(opened.sessions) as session:
+            item = find_item(session, item_ref)
+            row = record_adoption(
+                session,
+                ruleset,
+                item,
+                outlet,
+                _day(adopted) or today,
+                proof_received_on=_day(proof) or today,
+                proof_file=proof_file,
+                note=note,
+                actor=_actor(),
+            )
+            payload = {
+                "adoption": row.id,
+                "item": item.id,
+                "receipt": item.receipt,
+                "outlet": row.outlet,
+                "adopted_on": row.adopted_on.isoformat(),
+                "proof_received_on": row.proof_received_on.isoformat() if row.proof_received_on else None,
+            }
+            text = f"已登记：信息 {item.receipt or item.id}（{item.title}）被「{row.outlet}」采用，刊发日期 {row.adopted_on}。"
+    except LedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(as_json, payload, text)
+
+
+@click.command()
+@click.argument("item_ref", metavar="ITEM")
+@click.option("--level", required=True, help="批示级别（规则集中的级别或名称，如 自治区、市级领导批示）")
+@click.option("--leader", default="", help="批示领导")
+@click.option("--date", "endorsed", type=DATE, help="批示日期，默认今天")
+@click.option("--note", default="", help="备注")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def endorse(app: AppContext, item_ref: str, level: str, leader: str, endorsed, note: str, as_json: bool) -> None:  # noqa: ANN001
+    """登记领导对信息的批示。ITEM 为信息编号或回执编号。"""
+    opened, ruleset = _open(app)
+    try:
+        with transaction(opened.sessions) as session:
+            item = find_item(session, item_ref)
+            row = record_endorsement(
+                session, ruleset, item, level, _day(endorsed) or _today(ruleset), leader=leader, note=note, actor=_actor()
+            )
+            payload = {"endorsement": row.id, "item": item.id, "level": row.level, "leader": row.leader,
+                       "endorsed_on": row.endorsed_on.isoformat()}
+            text = f"已登记：信息 {item.receipt or item.id} 获{row.level}级领导批示（{row.endorsed_on}）。"
+    except LedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(as_json, payload, text)
+
+
+@click.command()
+@click.argument("unit_ref", metavar="UNIT")
+@click.option("--points", type=float, help="加分（正数）或扣分（负数）")
+@click.option("--percent", type=float, help="按全年总分的百分比加减，如 -20")
+@click.option("--kind", default="", help="规则集中的加减分项目名称（自带分值）")
+@click.option("--reason", default="", help="原因（使用 --kind 时可省略）")
+@click.option("--group", default="", help="计入的分组，如 政务、新闻；默认政务（百分比默认作用于全部分组）")
+@click.option("--date", "dated", type=DATE, help="计分日期，默认今天")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def adjust(app: AppContext, unit_ref: str, points, percent, kind: str, reason: str, group: str, dated, as_json: bool) -> None:  # noqa: ANN001
+    """给单位加分或扣分。UNIT 为单位全称或简称。"""
+    opened, ruleset = _open(app)
+    try:
+        with transaction(opened.sessions) as session:
+            unit = find_unit(session, unit_ref)
+            row = record_adjustment(
+                session, ruleset, unit, dated_on=_day(dated) or _today(ruleset), reason=reason,
+                points=points, percent=percent, kind=kind, group=group, actor=_actor(),
+            )
+            payload = {"adjustment": row.id, "unit": unit.name, "points": row.points, "percent": row.percent,
+                       "group": row.score_group, "kind": row.kind, "reason": row.reason,
+                       "dated_on": row.dated_on.isoformat()}
+            amount = f"{format_points(row.points)}分" if row.points is not None else f"全年总分的{format_points(row.percent)}%"
+            text = f"已登记：{unit.name} {amount}，原因：{row.reason}（{row.dated_on}）。"
+    except LedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(as_json, payload, text)
+
+
+@click.group()
+def commission() -> None:
+    """约稿：登记约稿任务和交稿情况。"""
+
+
+@commission.command("add")
+@click.argument("unit_ref", metavar="UNIT")
+@click.option("--topic", required=True, help="约稿题目")
+@click.option("--due", type=DATE, required=True, help="交稿期限（YYYY-MM-DD）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def commission_add(app: AppContext, unit_ref: str, topic: str, due, as_json: bool) -> None:  # noqa: ANN001
+    """向单位约稿。"""
+    opened, _ruleset = _open(app)
+    try:
+        with transaction(opened.sessions) as session:
+            unit = find_unit(session, unit_ref)
+            row = record_commission(session, unit, topic, due.date(), actor=_actor())
+            payload = {"commission": row.id, "unit": unit.name, "topic": row.topic, "due_on": row.due_on.isoformat()}
+            text = f"已登记约稿 {row.id}：{unit.name}「{row.topic}」，{row.due_on} 前交稿。"
+    except LedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(as_json, payload, text)
+
+
+@commission.command("deliver")
+@click.argument("commission_id", type=int)
+@click.argument("item_ref", metavar="ITEM")
+@click.option("--date", "delivered", type=DATE, help="交稿日期，默认今天")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def commission_deliver(app: AppContext, commission_id: int, item_ref: str, delivered, as_json: bool) -> None:  # noqa: ANN001
+    """登记约稿已由某条信息交稿。"""
+    opened, ruleset = _open(app)
+    try:
+        with transaction(opened.sessions) as session:
+            item = find_item(session, item_ref)
+            row = deliver_commission(session, commission_id, item, _day(delivered) or _today(ruleset), actor=_actor())
+            on_time = row.delivered_on <= row.due_on
+            payload = {"commission": row.id, "item": item.id, "delivered_on": row.delivered_on.isoformat(), "on_time": on_time}
+            text = f"已登记约稿 {row.id} 交稿（{row.delivered_on}，{'按时' if on_time else '逾期'}）。"
+    except LedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(as_json, payload, text)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip().lower() for part in re.split(r"[,，]", value) if part.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"格式只能是 {', '.join(FORMATS)}（可用逗号分隔）", param_hint="--format")
+    return chosen
+
+
+def _month(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise click.BadParameter(f"月份应写成 YYYY-MM，如 2026-03，而不是「{value}」", param_hint="--month")
+    return int(match.group(1)), int(match.group(2))
+
+
+@click.command()
+@click.option("--month", "month_text", help="月度通报的月份，YYYY-MM")
+@click.option("--year", type=int, help="年度排名与奖励的年份，YYYY")
+@click.option("--format", "format_text", default="docx,xlsx", show_default=True, help="输出格式：docx、xlsx")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="输出目录，默认数据目录下的 reports/")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出得分和生成的文件")
+@pass_app
+def report(app: AppContext, month_text: str | None, year: int | None, format_text: str, out_dir: Path | None, as_json: bool) -> None:
+    """生成月度信息工作通报（Word、Excel）或年度排名与奖励。"""
+    if (month_text is None) == (year is None):
+        raise click.UsageError("请给出 --month YYYY-MM（月度通报）或 --year YYYY（年度排名）之一")
+    formats = _formats(format_text)
+    opened, ruleset = _open(app)
+    out_dir = out_dir or opened.settings.data_dir / "reports"
+    today = _today(ruleset)
+    if month_text is not None:
+        the_year, the_month = _month(month_text)
+        with opened.sessions() as session:
+            books = load_books(session, ruleset, the_year)
+        result = compute_month(ruleset, books, the_year, the_month)
+        files = write_month_reports(result, out_dir, formats, today)
+        rows = [
+            {"unit": r.unit.name, "class": r.unit.class_name, "rank": r.rank, "submitted": r.submitted,
+             "adopted": r.adopted, "outlets": dict(r.outlet_counts),
+             "scores": {g: {"month": s.month, "year_to_date": s.year_to_date, "target": s.target, "gap": s.gap}
+                        for g, s in r.scores.items()}}
+            for r in result.units
+        ]
+        text = f"{the_year}年{the_month}月：{len(result.units)}个单位，报送{result.submitted}条，采用{result.adopted}条。"
+    else:
+        with opened.sessions() as session:
+            books = load_books(session, ruleset, year)
+        result = compute_year(ruleset, books, year)
+        files = write_year_reports(result, out_dir, formats, today)
+        rows = [
+            {"unit": r.unit.name, "class": r.unit.class_name, "rank": r.rank,
+             "scores": {g: s.year_to_date for g, s in r.scores.items()}, "total": r.total}
+            for r in result.units
+        ]
+        lines = [f"{year}年度排名："]
+        for class_name, members in result.by_class():
+            lines.append(f"【{class_name}】")
+            lines += [f"  {r.rank:>2}. {r.unit.name}  {format_points(r.total)}分" for r in members]
+        if result.rewards:
+            lines.append("奖励：")
+            lines += [f"  {w.unit.name}  {w.reason}  {format_points(w.yuan)}元" for w in result.rewards]
+        text = "\n".join(lines)
+    payload = {"units": rows, "files": [str(f) for f in files]}
+    _emit(as_json, payload, text + "\n已生成：\n" + "\n".join(f"  {f}" for f in files))
+
+
+COMMANDS = [adopt, endorse, adjust, commission, report]

@@ -1,0 +1,119 @@
+"""Intake commands: `poll` (one IMAP cycle, or polling until Ctrl-C) and `run` (the worker)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import click
+
+from baosong.cli import AppContext, pass_app
+from baosong.output import VERDICT_NAMES, json_line, judgement_json, judgement_text
+
+
+def _source(report, result) -> str:  # noqa: ANN001 - intake.imap.CycleReport / MessageResult
+    return f"imap://{report.mailbox}/{report.folder};UIDVALIDITY={report.uidvalidity}/;UID={result.uid}"
+
+
+def _show(report, as_json: bool) -> None:  # noqa: ANN001
+    """One line (JSON) or one block (text) per message taken in this cycle."""
+    for result in report.results:
+        outcome = result.outcome
+        source = _source(report, result)
+        if outcome is None:
+            continue  # another worker took it
+        if outcome.error:
+            click.echo(f"{source}：处理失败（系统原因，原始邮件已保存，下次自动重试）：{outcome.error}", err=True)
+        elif as_json and outcome.judgement is not None:
+            click.echo(json_line(judgement_json(source, outcome.judgement, receipt=outcome.receipt)))
+        elif as_json:
+            click.echo(json_line({"source": source, "verdict": outcome.verdict, "receipt": outcome.receipt, "repeated": True}))
+        elif outcome.judgement is not None:
+            click.echo(judgement_text(source, outcome.judgement, receipt=outcome.receipt))
+        else:
+            verdict = VERDICT_NAMES.get(outcome.verdict or "", outcome.verdict)
+            click.echo(f"{source}：与之前收到的邮件相同，不再重复登记（{verdict} {outcome.receipt or ''}）")
+
+
+def _summary(report) -> str:  # noqa: ANN001
+    if report.busy:
+        return "另一个收件进程正在读取这个邮箱，本次跳过。"
+    taken = sum(1 for r in report.results if r.outcome and not r.outcome.error)
+    text = f"邮箱 {report.mailbox} 的 {report.folder}：本轮收取 {len(report.results)} 封，处理完成 {taken} 封"
+    if report.retried:
+        text += f"，重试此前失败的 {len(report.retried)} 封"
+    if report.reconnects:
+        text += f"，断线重连 {report.reconnects} 次"
+    return text + "。"
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="只收取一轮，然后退出（适合 cron 定时任务）")
+@click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON")
+@pass_app
+def poll(app: AppContext, once: bool, as_json: bool) -> None:
+    """从 IMAP 邮箱收取新邮件并审核；不加 --once 则按 poll_seconds 间隔持续轮询，Ctrl+C 停止。"""
+    from baosong.app import open_app
+    from baosong.cli.records import _duplicate_store
+    from intake.imap import poll_once, watch
+
+    if not app.settings.mailbox.host:
+        raise click.ClickException("尚未配置收件邮箱：请在 baosong.toml 的 [mailbox] 中填写 host、user，密码用环境变量 BAOSONG_MAILBOX_PASSWORD 提供。")
+    opened = open_app(app.settings, seed_units=True)
+    duplicates = _duplicate_store(opened)
+    if once:
+        report = poll_once(opened, duplicates=duplicates)
+        _show(report, as_json)
+        if not as_json:
+            click.echo(_summary(report))
+        for problem in report.mark_errors:
+            click.echo(problem, err=True)
+        if report.error:
+            click.echo(f"本轮收件未完成：{report.error}（已收下的邮件不受影响，下次运行会接着处理）", err=True)
+            sys.exit(1)
+        return
+    stop = threading.Event()
+    click.echo("开始轮询邮箱（按 Ctrl+C 停止）……", err=True)
+    try:
+        watch(opened, stop, idle=False, duplicates=duplicates, on_cycle=lambda report: _show(report, as_json))
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@click.command()
+@click.option("--no-web", is_flag=True, help="不启动审核管理台，只收件和发信")
+@pass_app
+def run(app: AppContext, no_web: bool) -> None:
+    """常驻运行：收件（IMAP IDLE 或定时轮询）、发送回复，并提供审核管理台。SIGTERM 或 Ctrl+C 停止。"""
+    from baosong.app import open_app
+    from baosong.cli.records import _duplicate_store
+    from intake.scheduler import Worker
+
+    settings = app.settings
+    opened = open_app(settings, seed_units=True)
+    web = None
+    if not no_web:
+        import uvicorn
+
+        from baosong.cli.console import build_console
+
+        config = uvicorn.Config(build_console(opened), host=settings.web.host, port=settings.web.port, log_level="warning")
+        web = uvicorn.Server(config)
+    worker = Worker(opened, duplicates=_duplicate_store(opened), web=web)
+
+    def ready() -> None:
+        mailbox = settings.mailbox
+        if mailbox.host:
+            mode = "IMAP IDLE（服务器不支持时改为轮询）" if mailbox.idle else f"每 {mailbox.poll_seconds} 秒轮询"
+            click.echo(f"收件：{mailbox.user}@{mailbox.host} 的 {mailbox.folder}，{mode}")
+        else:
+            click.echo("未配置收件邮箱（[mailbox] host），只发送回复。")
+        if web is not None:
+            click.echo(f"管理台：http://{settings.web.host}:{settings.web.port}/")
+        click.echo("运行中，按 Ctrl+C 或发送 SIGTERM 停止。")
+
+    worker.run_until_stopped(on_ready=ready)
+    click.echo("已停止。")
+
+
+COMMANDS = [poll, run]
