@@ -46,9 +46,9 @@ def main(ctx: click.Context, config_path: Path) -> None:
 
 
 def _register() -> None:
-    from baosong.cli import books, check, console, intake, records, setup, units
+    from baosong.cli import books, check, console, demo, intake, records, setup, units
 
-    for module in (setup, check, units, records, console, books, intake):
+    for module in (setup, check, units, records, console, books, intake, demo):
         for command in module.COMMANDS:
             main.add_command(command)
 
