@@ -24,5 +24,8 @@ bench: $(STAMP)
 migration: $(STAMP)
 	$(PY) scripts/regen_migration.py
 
+screenshots: $(STAMP)
+	BAOSONG_WRITE_SCREENSHOTS=1 $(PY) -m pytest -q tests/review/test_browser.py
+
 clean:
 	rm -rf $(VENV) data build *.egg-info

@@ -8,12 +8,17 @@ from typing import Any
 from validators.case import Case, Hit
 
 
+def comparable_text(title: str, body: str) -> str:
+    """The text compared for 首报: the same for the item being judged and the items indexed."""
+    return f"{title}\n{body}"
+
+
 def best_match(case: Case) -> Any | None:
     """The closest earlier accepted item, looked up once per case."""
     if "best_match" not in case.memo:
         match = None
         if case.duplicates is not None and case.submission is not None and case.submission.body:
-            text = "\n".join([case.submission.title, case.submission.body_text])
+            text = comparable_text(case.submission.title, case.submission.body_text)
             names = case.unit.names if case.unit else ()
             matches = case.duplicates.find(
                 text, unit_names=names, year=case.today.year, exclude_item_id=case.exclude_item_id

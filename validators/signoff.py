@@ -11,17 +11,16 @@ from validators.findings import Location
 
 FIELD_LABELS = {"reviewer": "审核领导", "author": "撰稿人", "phone": "手机号"}
 
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_SEP = r"[\s\-—–－]*"
+_MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{_SEP})?(1{_SEP}[3-9](?:{_SEP}\d){{9}})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}\d{7,8}(?!\d)|(?<!\d)\d{7,8}(?!\d)")
 _NOISE = re.compile(r"[\s\-—–－()（）.·]")
-_COUNTRY = re.compile(r"(?:\+|00)?86(?=1[3-9]\d{9}(?!\d))")
 
 
 def mobile_in(value: str) -> str | None:
     """The mainland mobile number in a field value; spaces, dashes and +86 are tolerated."""
-    compact = _COUNTRY.sub("", _NOISE.sub("", unicodedata.normalize("NFKC", value)))
-    found = _MOBILE.search(compact)
-    return found.group() if found else None
+    found = _MOBILE.search(unicodedata.normalize("NFKC", value))
+    return re.sub(r"\D", "", found.group(1)) if found else None
 
 
 def _missing(field: str):  # noqa: ANN202 - a rule factory

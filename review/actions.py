@@ -1,0 +1,170 @@
+"""Clerk actions on queued items: one service function per action, each audited.
+
+The console, the `baosong queue` commands and the tests all call these. Each function works
+inside the caller's transaction and never commits; each writes one AuditEntry (who, what, why).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from baosong.models import AuditEntry, Item, RawMessage, Unit, utcnow
+from baosong.receipts import next_receipt
+from intake.outbox import queue_followup
+from review.localtime import as_local
+
+
+class ActionError(Exception):
+    """A clerk action that cannot be done; the message is Chinese and shown as is."""
+
+
+def accept(
+    session: Session, item_id: int, actor: str, reason: str, *, receipt_prefix: str, reply: bool = False
+) -> Item:
+    """Accept despite findings: the item then counts exactly like an automatically accepted one."""
+    item = _item(session, item_id)
+    if item.verdict == "accepted":
+        raise ActionError(f"条目 {item_id} 已经是“已接收”状态")
+    if not reason.strip():
+        raise ActionError("请填写接收的理由")
+    if item.unit_id is None:
+        raise ActionError("请先设定报送单位，再接收")
+    before = item.verdict
+    now = utcnow()
+    item.verdict = "accepted"
+    item.accepted_at = now
+    item.decided_at = now
+    if item.receipt is None:
+        item.receipt = next_receipt(session, receipt_prefix, as_local(now).year)
+    _index_as_accepted(session, item)
+    _audit(session, actor, "accept", item, reason, {"from": before, "receipt": item.receipt})
+    if reply:
+        _queue_reply(session, item, "accepted_by_clerk", actor, reason)
+    return item
+
+
+def reject(session: Session, item_id: int, actor: str, reason: str = "", *, reply: bool = False) -> Item:
+    """Confirm the rejection (a `review` item becomes `rejected`)."""
+    item = _item(session, item_id)
+    if item.verdict == "accepted":
+        raise ActionError(f"条目 {item_id} 已被接收，不能再退回")
+    before = item.verdict
+    item.verdict = "rejected"
+    item.decided_at = utcnow()
+    _audit(session, actor, "reject", item, reason, {"from": before})
+    if reply:
+        _queue_reply(session, item, "rejected_by_clerk", actor, reason)
+    return item
+
+
+def mark_not_duplicate(session: Session, item_id: int, actor: str, reason: str = "") -> Item:
+    item = _item(session, item_id)
+    before = item.duplicate_of_id
+    item.not_duplicate = True
+    item.duplicate_of_id = None
+    _audit(session, actor, "mark_not_duplicate", item, reason, {"was_duplicate_of": before})
+    return item
+
+
+def mark_duplicate_of(session: Session, item_id: int, actor: str, original: str, reason: str = "") -> Item:
+    """Mark as a duplicate of an earlier item, named by its receipt number or its id."""
+    item = _item(session, item_id)
+    first = _find_original(session, original.strip())
+    if first is None:
+        raise ActionError(f"找不到回执号或编号为“{original.strip()}”的条目")
+    if first.id == item.id:
+        raise ActionError("不能标记为与自身重复")
+    if item.verdict == "accepted":
+        raise ActionError(f"条目 {item_id} 已被接收，不能再标记为重复")
+    item.duplicate_of_id = first.id
+    item.not_duplicate = False
+    item.verdict = "rejected"
+    item.decided_at = utcnow()
+    _audit(session, actor, "mark_duplicate", item, reason, {"duplicate_of": first.id, "receipt": first.receipt})
+    return item
+
+
+def set_unit(session: Session, item_id: int, actor: str, unit_id: int, reason: str = "") -> Item:
+    item = _item(session, item_id)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise ActionError(f"找不到编号为 {unit_id} 的单位")
+    before = item.unit.name if item.unit else None
+    item.unit = unit
+    _audit(session, actor, "set_unit", item, reason, {"from": before, "to": unit.name})
+    return item
+
+
+def add_note(session: Session, item_id: int, actor: str, note: str) -> Item:
+    """Append a dated note; earlier notes are kept."""
+    item = _item(session, item_id)
+    text = note.strip()
+    if not text:
+        raise ActionError("备注不能为空")
+    stamp = as_local(utcnow()).strftime("%Y-%m-%d %H:%M")
+    line = f"[{stamp} {actor}] {text}"
+    item.note = f"{item.note}\n{line}" if item.note else line
+    _audit(session, actor, "note", item, text, {})
+    return item
+
+
+def retry_message(session: Session, raw_message_id: int, actor: str) -> RawMessage:
+    """Put a message that failed on our side back in line; the worker processes it again."""
+    raw = session.get(RawMessage, raw_message_id)
+    if raw is None:
+        raise ActionError(f"找不到编号为 {raw_message_id} 的原始邮件")
+    if raw.state != "failed":
+        raise ActionError("这封邮件没有处理失败，无需重试")
+    raw.state = "archived"
+    session.add(
+        AuditEntry(
+            actor=actor, action="retry_message", reason="", details={"raw_message_id": raw.id, "error": raw.last_error}
+        )
+    )
+    return raw
+
+
+def _item(session: Session, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise ActionError(f"找不到编号为 {item_id} 的条目")
+    return item
+
+
+def _find_original(session: Session, reference: str) -> Item | None:
+    found = session.scalars(select(Item).where(Item.receipt == reference)).one_or_none()
+    if found is None and reference.isdigit():
+        found = session.get(Item, int(reference))
+    return found
+
+
+def _audit(session: Session, actor: str, action: str, item: Item, reason: str, details: dict) -> None:
+    session.add(AuditEntry(actor=actor, action=action, item_id=item.id, reason=reason.strip(), details=details))
+
+
+def _index_as_accepted(session: Session, item: Item) -> None:
+    """Make a clerk-accepted item an earlier item for the 首报 duplicate check, like any accepted one."""
+    try:
+        from validators.duplicates import DuplicateStore
+    except ImportError:  # the duplicate index is being written in parallel
+        return
+    accepted_on: datetime = item.accepted_at or utcnow()
+    DuplicateStore.index_item(
+        session,
+        item_id=item.id,
+        text=item.text,
+        unit_name=item.unit.name if item.unit else "",
+        receipt=item.receipt,
+        accepted_on=as_local(accepted_on).date(),
+    )
+
+
+def _queue_reply(session: Session, item: Item, kind: str, actor: str, note: str) -> None:
+    """Tell the unit through the outbox (retries, rate limits and headers are the outbox's job)."""
+    try:
+        queue_followup(session, item=item, kind=kind, actor=actor, note=note)
+    except ValueError as exc:
+        raise ActionError(f"无法发送通知邮件：{exc}") from exc

@@ -1,0 +1,106 @@
+"""Chinese wording the console shows for verdicts, actions and finding codes."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+VERDICTS = {
+    "accepted": "已接收",
+    "rejected": "已退回",
+    "review": "待人工审核",
+    "ignored": "已忽略",
+}
+
+ACTIONS = {
+    "accept": "人工接收",
+    "reject": "确认退回",
+    "mark_not_duplicate": "标记为不重复",
+    "mark_duplicate": "标记为重复",
+    "set_unit": "设定单位",
+    "note": "添加备注",
+    "retry_message": "重新处理邮件",
+}
+
+CODES = {
+    "AUTO_SUBMITTED": "自动邮件",
+    "NOT_A_SUBMISSION": "非报送邮件",
+    "NO_DOCX": "缺少 Word 附件",
+    "LEGACY_WORD_FORMAT": "旧版 Word 格式",
+    "MULTIPLE_DOCX": "多个 Word 附件",
+    "CORRUPT_DOCX": "Word 文件损坏",
+    "OVERSIZED_MESSAGE": "邮件过大",
+    "CLOUD_ATTACHMENT_LINK": "超大附件链接",
+    "MISSING_TITLE": "缺少标题",
+    "EMPTY_BODY": "正文为空",
+    "MISSING_REVIEWER": "缺少审核领导",
+    "MISSING_AUTHOR": "缺少撰稿人",
+    "MISSING_PHONE": "缺少手机号",
+    "INVALID_PHONE": "手机号无效",
+    "PHOTO_IN_BODY": "图片插在正文中",
+    "PHOTO_TOO_SMALL": "照片小于 1 MB",
+    "PHOTO_NOT_IMAGE": "照片无法打开",
+    "CLASSIFIED_MARKING": "密级标识",
+    "VAGUE_WORDING": "表述不具体",
+    "DUPLICATE": "重复报送",
+    "POSSIBLE_DUPLICATE": "疑似重复",
+    "UNKNOWN_UNIT": "单位不明",
+    "FILENAME_FORMAT": "文件名格式",
+    "PHOTO_NAME_UNDESCRIBED": "照片未命名",
+    "NO_EXPLICIT_DATE": "缺少具体日期",
+    "STALE_EVENT": "时效超期",
+}
+
+SEVERITIES = {"error": "错误", "warning": "提醒", "review": "需人工判断", "ignored": "忽略"}
+
+
+def code_title(code: str) -> str:
+    return CODES.get(code, code)
+
+
+@lru_cache(maxsize=8)
+def fix_templates(messages_file: Path) -> dict[str, str]:
+    """The `fix` text of every code from config/messages.toml (empty when the file is missing)."""
+    try:
+        data = tomllib.loads(messages_file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return {code: entry.get("fix", "") for code, entry in data.items() if isinstance(entry, dict)}
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def suggestion(code: str, params: dict[str, Any], templates: dict[str, str]) -> str:
+    """How to put the finding right, filled from the finding's parameters."""
+    template = templates.get(code, "")
+    try:
+        return template.format_map(_Blank(params or {}))
+    except (ValueError, IndexError, AttributeError):
+        return ""
+
+
+OUTBOX_STATES = {
+    "pending": "待发送",
+    "sending": "发送中",
+    "retry": "等待重试",
+    "sent": "已发送",
+    "failed": "发送失败",
+    "uncertain": "不确定是否已发出",
+    "held": "超过当日上限，暂缓发送",
+}
+
+REPLY_KINDS = {
+    "accepted": "接收回执",
+    "rejected": "退回通知",
+    "review": "待审核通知",
+    "classified": "涉密提醒",
+    "duplicate": "重复报送通知",
+    "daily_cap_notice": "当日上限提醒",
+    "accepted_by_clerk": "人工接收通知",
+    "rejected_by_clerk": "人工退回通知",
+}

@@ -1,0 +1,475 @@
+"""The clerk console: server-rendered Chinese pages over the review queue (FastAPI + Jinja2).
+
+Every page needs a logged-in account; every form carries the session's CSRF token; files are
+looked up by database id and always downloaded, never shown inline (photos only as re-encoded
+thumbnails).
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.templating import Jinja2Templates
+
+from baosong.models import AttachmentRow, Item, RawMessage, User, utcnow
+from baosong.settings import Settings
+from review import actions, queries
+from review.auth import LoginThrottle, authenticate
+from review.csrf import csrf_token, require_csrf
+from review.highlight import highlight, located
+from review.labels import (
+    ACTIONS,
+    OUTBOX_STATES,
+    REPLY_KINDS,
+    SEVERITIES,
+    VERDICTS,
+    code_title,
+    fix_templates,
+    suggestion,
+)
+from review.localtime import show
+from review.thumbnails import NoThumbnail, cached_thumbnail
+
+HERE = Path(__file__).resolve().parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+DOWNLOAD_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # control, format (bidi overrides), line/paragraph separators
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+@dataclass
+class ConsoleState:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    receipt_prefix: str
+    monthly_minimum: queries.MonthlyMinimum
+    throttle: LoginThrottle
+    templates: Jinja2Templates
+    clock: Callable[[], datetime]
+
+
+def create_console(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    *,
+    receipt_prefix: str,
+    monthly_minimum: queries.MonthlyMinimum | None = None,
+    throttle: LoginThrottle | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> FastAPI:
+    """The console as an ASGI app; `baosong serve` and `baosong run` hand it to uvicorn."""
+    app = FastAPI(title="baosong 管理台", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.console = ConsoleState(
+        settings=settings,
+        sessions=sessions,
+        receipt_prefix=receipt_prefix,
+        monthly_minimum=monthly_minimum or (lambda unit: None),
+        throttle=throttle or LoginThrottle(),
+        templates=_templates(),
+        clock=clock,
+    )
+    app.middleware("http")(_security_headers)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.web.secret_key or secrets.token_urlsafe(32),
+        session_cookie="baosong_session",
+        max_age=12 * 3600,
+        same_site="lax",
+        https_only=settings.web.secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_exception_handler(LoginRequired, _to_login)
+    app.add_exception_handler(StarletteHTTPException, _error_page)
+    app.include_router(_routes())
+    return app
+
+
+@cache
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        verdict_label=lambda v: VERDICTS.get(v, v),
+        action_label=lambda a: ACTIONS.get(a, a),
+        severity_label=lambda s: SEVERITIES.get(s, s),
+        outbox_state_label=lambda s: OUTBOX_STATES.get(s, s),
+        reply_kind_label=lambda k: REPLY_KINDS.get(k, k),
+        code_title=code_title,
+        show_time=show,
+        size_text=_size_text,
+    )
+    return Jinja2Templates(env=env)
+
+
+async def _security_headers(request: Request, call_next):
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.headers.get("content-type", "").startswith("text/html"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _state(request: Request) -> ConsoleState:
+    return request.app.state.console
+
+
+def _db(request: Request) -> Iterator[Session]:
+    with _state(request).sessions() as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(_db)]
+
+
+def _current_user(request: Request, db: Db) -> User:
+    user_id = request.session.get("user_id")
+    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(wanted if request.method == "GET" else "/")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(_current_user)]
+Csrf = [Depends(require_csrf)]
+
+
+def _to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
+    return RedirectResponse("/login?" + urlencode({"next": exc.next_path}), status_code=303)
+
+
+def _error_page(request: Request, exc: StarletteHTTPException) -> Response:
+    messages = {404: "没有找到这个页面或条目。", 405: "不支持这种操作方式。"}
+    text = exc.detail if exc.status_code == 403 else messages.get(exc.status_code, str(exc.detail))
+    return _state(request).templates.TemplateResponse(
+        request, "error.html", {"status": exc.status_code, "text": text, "user": None}, status_code=exc.status_code
+    )
+
+
+def _page(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
+    context.update(user=user, csrf=csrf_token(request), flash=request.session.pop("flash", None))
+    return _state(request).templates.TemplateResponse(request, name, context)
+
+
+def _flash(request: Request, text: str, kind: str = "ok") -> None:
+    request.session["flash"] = {"kind": kind, "text": text}
+
+
+def _back(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def _safe_next(path: str) -> str:
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+
+
+def _routes():
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+    @router.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, next: str = "/") -> HTMLResponse:
+        return _page(request, "login.html", None, next=_safe_next(next), error="")
+
+    @router.post("/login", dependencies=Csrf)
+    def login(
+        request: Request,
+        db: Db,
+        name: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
+        next: Annotated[str, Form()] = "/",
+    ) -> Response:
+        throttle = _state(request).throttle
+        address = request.client.host if request.client else "unknown"
+        if throttle.blocked(address):
+            minutes = max(1, throttle.seconds_left(address) // 60)
+            response = _page(
+                request, "login.html", None, next=_safe_next(next),
+                error=f"登录失败次数过多，请约 {minutes} 分钟后再试。",
+            )
+            response.status_code = 429
+            return response
+        user = authenticate(db, name, password)
+        if user is None:
+            throttle.record_failure(address)
+            response = _page(request, "login.html", None, next=_safe_next(next), error="用户名或密码不正确。")
+            response.status_code = 401
+            return response
+        db.commit()
+        throttle.reset(address)
+        request.session.clear()
+        request.session["user_id"] = user.id
+        return _back(_safe_next(next))
+
+    @router.post("/logout", dependencies=Csrf)
+    def logout(request: Request) -> Response:
+        request.session.clear()
+        return _back("/login")
+
+    @router.get("/", response_class=HTMLResponse)
+    def overview(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
+        state = _state(request)
+        figures = queries.overview(db, state.clock(), user.is_admin, state.monthly_minimum)
+        return _page(request, "overview.html", user, nav="overview", o=figures)
+
+    @router.get("/health", response_class=HTMLResponse)
+    def health(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
+        return _page(request, "health.html", user, nav="health", h=queries.health(db, _state(request).clock()))
+
+    @router.post("/health/messages/{raw_id}/retry", dependencies=Csrf)
+    def retry(request: Request, raw_id: int, db: Db, user: CurrentUser) -> Response:
+        try:
+            actions.retry_message(db, raw_id, user.name)
+            db.commit()
+            _flash(request, f"已将原始邮件 {raw_id} 放回处理队列，稍后会自动重新处理。")
+        except actions.ActionError as exc:
+            _flash(request, str(exc), "error")
+        return _back("/health")
+
+    @router.get("/queue", response_class=HTMLResponse)
+    def queue(
+        request: Request,
+        db: Db,
+        user: CurrentUser,
+        verdict: str = "",
+        unit: str = "",
+        code: str = "",
+        page: str = "1",
+    ) -> HTMLResponse:
+        params = request.query_params
+        filters = queries.QueueFilters(
+            verdict=verdict if verdict in queries.QUEUE_VERDICTS else "",
+            unit_id=_int(unit),
+            code=code.strip(),
+            date_from=_date(params.get("from", "")),
+            date_to=_date(params.get("to", "")),
+        )
+        result = queries.queue_page(db, filters, _int(page) or 1, user.is_admin)
+        return _page(
+            request, "queue.html", user, nav="queue", q=result, f=filters,
+            units=queries.all_units(db), codes=queries.finding_codes(db),
+            page_link=lambda n: "/queue?" + urlencode({**filters.as_query(), "page": n}),
+        )
+
+    @router.get("/items/{item_id}", response_class=HTMLResponse)
+    def item_page(request: Request, item_id: int, db: Db, user: CurrentUser) -> HTMLResponse:
+        item = _visible_item(db, item_id, user)
+        state = _state(request)
+        numbers = {finding.id: n for n, finding in enumerate(item.findings, start=1)}
+        templates = fix_templates(state.settings.config_dir / "messages.toml")
+        fixes = {f.id: f.params.get("suggestion_text") or suggestion(f.code, f.params, templates) for f in item.findings}
+        paragraphs = highlight((item.document or {}).get("paragraphs", []), item.findings, numbers)
+        in_text = {f.id for f in located(item.findings)}
+        return _page(
+            request, "item.html", user, nav="queue", item=item, paragraphs=paragraphs, numbers=numbers,
+            fixes=fixes, in_text=in_text, units=queries.all_units(db), audit=queries.audit_for(db, item.id),
+            replies=queries.replies_for(db, item.id),
+            photos=[a for a in item.attachments if a.kind == "image"],
+            files=[a for a in item.attachments if a.kind != "image"],
+        )
+
+    def _act(request: Request, db: Session, item_id: int, do: Callable[[], Any], done: str) -> Response:
+        try:
+            do()
+            db.commit()
+            _flash(request, done)
+        except actions.ActionError as exc:
+            db.rollback()
+            _flash(request, str(exc), "error")
+        return _back(f"/items/{item_id}")
+
+    @router.post("/items/{item_id}/accept", dependencies=Csrf)
+    def accept(
+        request: Request, item_id: int, db: Db, user: CurrentUser,
+        reason: Annotated[str, Form()] = "", reply: Annotated[str, Form()] = "",
+    ) -> Response:
+        _visible_item(db, item_id, user)
+        prefix = _state(request).receipt_prefix
+        return _act(
+            request, db, item_id,
+            lambda: actions.accept(db, item_id, user.name, reason, receipt_prefix=prefix, reply=bool(reply)),
+            "已接收，条目将计入该单位的报送数量。",
+        )
+
+    @router.post("/items/{item_id}/reject", dependencies=Csrf)
+    def reject(
+        request: Request, item_id: int, db: Db, user: CurrentUser,
+        reason: Annotated[str, Form()] = "", reply: Annotated[str, Form()] = "",
+    ) -> Response:
+        _visible_item(db, item_id, user)
+        return _act(
+            request, db, item_id, lambda: actions.reject(db, item_id, user.name, reason, reply=bool(reply)), "已确认退回。"
+        )
+
+    @router.post("/items/{item_id}/not-duplicate", dependencies=Csrf)
+    def not_duplicate(
+        request: Request, item_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = ""
+    ) -> Response:
+        _visible_item(db, item_id, user)
+        return _act(
+            request, db, item_id, lambda: actions.mark_not_duplicate(db, item_id, user.name, reason), "已标记为不重复。"
+        )
+
+    @router.post("/items/{item_id}/duplicate", dependencies=Csrf)
+    def duplicate(
+        request: Request, item_id: int, db: Db, user: CurrentUser,
+        original: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        _visible_item(db, item_id, user)
+        return _act(
+            request, db, item_id, lambda: actions.mark_duplicate_of(db, item_id, user.name, original, reason),
+            "已标记为重复报送。",
+        )
+
+    @router.post("/items/{item_id}/unit", dependencies=Csrf)
+    def set_unit(
+        request: Request, item_id: int, db: Db, user: CurrentUser, unit_id: Annotated[str, Form()] = ""
+    ) -> Response:
+        _visible_item(db, item_id, user)
+        return _act(
+            request, db, item_id, lambda: actions.set_unit(db, item_id, user.name, _int(unit_id) or 0), "已设定报送单位。"
+        )
+
+    @router.post("/items/{item_id}/note", dependencies=Csrf)
+    def note(request: Request, item_id: int, db: Db, user: CurrentUser, note: Annotated[str, Form()] = "") -> Response:
+        _visible_item(db, item_id, user)
+        return _act(request, db, item_id, lambda: actions.add_note(db, item_id, user.name, note), "已添加备注。")
+
+    @router.get("/items/{item_id}/raw")
+    def raw_download(request: Request, item_id: int, db: Db, user: CurrentUser) -> Response:
+        item = _visible_item(db, item_id, user)
+        raw = db.get(RawMessage, item.raw_message_id) if item.raw_message_id else None
+        if raw is None:
+            raise HTTPException(404)
+        path = _stored_file(_state(request).settings, raw.path)
+        return _download(path, f"原始邮件-{item.receipt or item.id}.eml", "message/rfc822")
+
+    @router.get("/attachments/{attachment_id}")
+    def attachment_download(request: Request, attachment_id: int, db: Db, user: CurrentUser) -> Response:
+        attachment = _visible_attachment(db, attachment_id, user)
+        path = _stored_file(_state(request).settings, attachment.path)
+        kind_type = DOWNLOAD_TYPES.get(attachment.kind, "application/octet-stream")
+        return _download(path, attachment.display_name, kind_type)
+
+    @router.get("/attachments/{attachment_id}/thumbnail")
+    def thumbnail(request: Request, attachment_id: int, db: Db, user: CurrentUser) -> Response:
+        attachment = _visible_attachment(db, attachment_id, user)
+        settings = _state(request).settings
+        path = _stored_file(settings, attachment.path)
+        try:
+            data = cached_thumbnail(path, settings.data_dir / "thumbnails", attachment.sha256)
+        except NoThumbnail:
+            raise HTTPException(404) from None
+        return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+
+    @router.get("/units", response_class=HTMLResponse)
+    def units(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
+        state = _state(request)
+        counts = queries.accepted_this_month(db, state.clock())
+        rows = [
+            queries.UnitMonth(unit, counts.get(unit.id, 0), state.monthly_minimum(unit))
+            for unit in queries.all_units(db)
+        ]
+        return _page(request, "units.html", user, nav="units", rows=rows)
+
+    @router.get("/audit", response_class=HTMLResponse)
+    def audit(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
+        return _page(request, "audit.html", user, nav="audit", entries=queries.recent_audit(db, user.is_admin))
+
+    return router
+
+
+def _visible_item(db: Session, item_id: int, user: User) -> Item:
+    item = db.get(Item, item_id)
+    if item is None or (item.classified and not user.is_admin):
+        raise HTTPException(404)
+    return item
+
+
+def _visible_attachment(db: Session, attachment_id: int, user: User) -> AttachmentRow:
+    attachment = db.get(AttachmentRow, attachment_id)
+    if attachment is None or (attachment.item.classified and not user.is_admin):
+        raise HTTPException(404)
+    return attachment
+
+
+def _stored_file(settings: Settings, relative: str) -> Path:
+    """A file under the data folder; anything resolving outside it is treated as missing."""
+    root = settings.data_dir
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise HTTPException(404)
+    return path
+
+
+def _download(path: Path, name: str, media_type: str) -> FileResponse:
+    return FileResponse(
+        path, media_type=media_type, filename=_display_filename(name), content_disposition_type="attachment"
+    )
+
+
+def _display_filename(name: str) -> str:
+    """Sender-given names as harmless display text: no control, bidi or path characters."""
+    cleaned = "".join(
+        "_" if ch in '/\\"' else ch
+        for ch in unicodedata.normalize("NFC", name)
+        if unicodedata.category(ch) not in _INVISIBLE
+    ).strip(" .")
+    return cleaned[:120] or "附件"
+
+
+def _size_text(size: int | None) -> str:
+    if size is None:
+        return "—"
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.2f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} 字节"
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+

@@ -1,0 +1,557 @@
+"""Scores from plain ledger data under a rule set: per unit and month, and per year.
+
+No database and no I/O here: scoring.data turns rows into the records below, the reports and
+the CLI turn the results into documents and text. Every point is credited to a calendar month
+of the organisation's time zone:
+- an accepted item's submission points to the month it was accepted;
+- adoption and endorsement points to the month of the adoption or endorsement; under the
+  "highest" policy a later, better adoption adds only the difference;
+- a commissioned piece (约稿) to the month it was due;
+- quota shortfalls to the last month of the quota's period; the monthly bonus to its month;
+- percentage adjustments scale the year-to-date total from their date on (never a month's points).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from scoring.ruleset import UNCLASSED, Quota, RuleSet
+
+# ---------------------------------------------------------------- input records
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    id: int
+    name: str
+    class_name: str
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    id: int
+    unit_id: int | None
+    on: date  # the local date it was accepted (or received, when not accepted)
+    accepted: bool
+    category: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AdoptionRecord:
+    item_id: int
+    outlet: str
+    on: date
+    proof_on: date | None  # when proof of publication arrived; None: not tracked
+
+
+@dataclass(frozen=True)
+class EndorsementRecord:
+    item_id: int
+    level: str
+    on: date
+
+
+@dataclass(frozen=True)
+class CommissionRecord:
+    unit_id: int
+    due_on: date
+    delivered_on: date | None
+
+
+@dataclass(frozen=True)
+class AdjustmentRecord:
+    unit_id: int
+    on: date
+    group: str | None  # None: the default group (fixed points) or every group (percentages)
+    points: float | None
+    percent: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Books:
+    units: tuple[UnitRecord, ...]
+    items: tuple[ItemRecord, ...] = ()
+    adoptions: tuple[AdoptionRecord, ...] = ()
+    endorsements: tuple[EndorsementRecord, ...] = ()
+    commissions: tuple[CommissionRecord, ...] = ()
+    adjustments: tuple[AdjustmentRecord, ...] = ()
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    month: float
+    year_to_date: float
+    target: float | None
+
+    @property
+    def gap(self) -> float | None:
+        """与总任务差额分值: points still missing to the annual target (0 once reached)."""
+        return None if self.target is None else max(0.0, self.target - self.year_to_date)
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    quota: Quota
+    period: str  # e.g. 2026年第1季度
+    actual: int
+    ended: bool  # the period is over: a shortfall now costs points
+
+    @property
+    def required(self) -> int:
+        return self.quota.required
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.required - self.actual)
+
+    @property
+    def deduction(self) -> float:
+        return self.missing * self.quota.per_missing if self.ended else 0.0
+
+
+@dataclass(frozen=True)
+class UnitMonth:
+    unit: UnitRecord
+    received: int  # every non-ignored item the unit sent this month
+    submitted: int  # 报送数量: accepted items
+    adopted: int  # items first adopted this month
+    outlet_counts: Mapping[str, int]  # adoptions this month per outlet name
+    scores: Mapping[str, GroupScore]  # per group name
+    quotas: tuple[QuotaStatus, ...]
+    bonus_earned: bool | None  # None: the unit's class has no monthly bonus
+    rank: int  # within its class, by year-to-date total
+
+    @property
+    def month_total(self) -> float:
+        return sum(score.month for score in self.scores.values())
+
+    @property
+    def year_to_date_total(self) -> float:
+        return sum(score.year_to_date for score in self.scores.values())
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    ruleset: RuleSet
+    year: int
+    month: int
+    units: tuple[UnitMonth, ...]  # class by class (rule-set order), best first
+
+    def by_class(self) -> list[tuple[str, list[UnitMonth]]]:
+        grouped: dict[str, list[UnitMonth]] = defaultdict(list)
+        for row in self.units:
+            grouped[row.unit.class_name].append(row)
+        return [(name, grouped[name]) for name in self.ruleset.class_order() if grouped.get(name)]
+
+    @property
+    def submitted(self) -> int:
+        return sum(row.submitted for row in self.units)
+
+    @property
+    def adopted(self) -> int:
+        return sum(row.adopted for row in self.units)
+
+    def silent_units(self) -> list[UnitMonth]:
+        """Units that had nothing accepted this month."""
+        return [row for row in self.units if row.submitted == 0]
+
+    def best_units(self, count: int = 3) -> list[UnitMonth]:
+        scored = [row for row in self.units if row.month_total > 0]
+        return sorted(scored, key=lambda row: (-row.month_total, row.unit.name))[:count]
+
+
+@dataclass(frozen=True)
+class Reward:
+    unit: UnitRecord
+    reason: str
+    yuan: float
+
+
+@dataclass(frozen=True)
+class UnitYear:
+    unit: UnitRecord
+    submitted: int
+    adopted: int
+    outlet_counts: Mapping[str, int]
+    scores: Mapping[str, GroupScore]  # year_to_date is the year's total
+    shortfalls: tuple[QuotaStatus, ...]  # periods of the year that ended short
+    rank: int
+
+    @property
+    def total(self) -> float:
+        return sum(score.year_to_date for score in self.scores.values())
+
+
+@dataclass(frozen=True)
+class YearReport:
+    ruleset: RuleSet
+    year: int
+    units: tuple[UnitYear, ...]  # class by class, best first
+    rewards: tuple[Reward, ...]
+
+    def by_class(self) -> list[tuple[str, list[UnitYear]]]:
+        grouped: dict[str, list[UnitYear]] = defaultdict(list)
+        for row in self.units:
+            grouped[row.unit.class_name].append(row)
+        return [(name, grouped[name]) for name in self.ruleset.class_order() if grouped.get(name)]
+
+    @property
+    def reward_total(self) -> float:
+        return sum(reward.yuan for reward in self.rewards)
+
+
+# ---------------------------------------------------------------- item rules
+
+
+def proof_deadline(adopted_on: date, day: int) -> date | None:
+    """Proof is due by the first `day` of a month on or after publication (None: no deadline)."""
+    if day == 0:
+        return None
+    if adopted_on.day <= day:
+        return adopted_on.replace(day=day)
+    return _first_of_next_month(adopted_on).replace(day=day)
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def adoption_counts(adoption: AdoptionRecord, ruleset: RuleSet) -> bool:
+    """False when proof of publication came after the rule set's deadline (逾期不予计分)."""
+    deadline = proof_deadline(adoption.on, ruleset.proof_deadline_day)
+    return deadline is None or adoption.proof_on is None or adoption.proof_on <= deadline
+
+
+def item_points(ruleset: RuleSet, category: str, outlets: Iterable[str], levels: Iterable[str]) -> dict[str, float]:
+    """Points per group of one item adopted by `outlets` and endorsed at `levels`."""
+    adopted = [o for o in (ruleset.outlet(name) for name in set(outlets)) if o is not None]
+    values: dict[str, list[float]] = defaultdict(list)
+    for outlet in adopted:
+        others = [o for o in adopted if o.group == outlet.group and o.name != outlet.name]
+        extras = sum(
+            extra.points
+            for extra in outlet.extras
+            if any(extra.also_outlet == o.name or extra.also_level == o.level for o in others)
+        )
+        values[outlet.group].append(outlet.points_for(category) + extras)
+    points = {
+        group: (max(found) if ruleset.group(group).policy == "highest" else sum(found))
+        for group, found in values.items()
+    }
+    endorsed = sum(e.points for e in (ruleset.endorsement(level) for level in set(levels)) if e is not None)
+    if endorsed:
+        points[ruleset.endorsement_group] = points.get(ruleset.endorsement_group, 0.0) + endorsed
+    return points
+
+
+def submission_points(ruleset: RuleSet, category: str) -> float:
+    return ruleset.submission_points + ruleset.submission_category_points.get(category, 0.0)
+
+
+# ---------------------------------------------------------------- the year's tally
+
+
+@dataclass
+class _Tally:
+    """One unit's year, month by month (index 1..12)."""
+
+    received: list[int] = field(default_factory=lambda: [0] * 13)
+    submitted: list[list[ItemRecord]] = field(default_factory=lambda: [[] for _ in range(13)])
+    adopted: list[list[ItemRecord]] = field(default_factory=lambda: [[] for _ in range(13)])
+    outlets: list[Counter[str]] = field(default_factory=lambda: [Counter() for _ in range(13)])
+    points: list[defaultdict[str, float]] = field(default_factory=lambda: [defaultdict(float) for _ in range(13)])
+    percents: list[tuple[date, str | None, float]] = field(default_factory=list)
+
+
+def _period_months(period: str, month: int) -> range:
+    if period == "month":
+        return range(month, month + 1)
+    if period == "quarter":
+        first = (month - 1) // 3 * 3 + 1
+        return range(first, first + 3)
+    return range(1, 13)
+
+
+def _period_label(year: int, period: str, month: int) -> str:
+    if period == "month":
+        return f"{year}年{month}月"
+    if period == "quarter":
+        return f"{year}年第{(month - 1) // 3 + 1}季度"
+    return f"{year}年"
+
+
+def _matches(item: ItemRecord, quota: Quota) -> bool:
+    return (not quota.category or item.category == quota.category) and quota.title_contains in item.title
+
+
+def _quota_status(tally: _Tally, quota: Quota, year: int, month: int) -> QuotaStatus:
+    """The quota's period containing `month`, counted up to `month`."""
+    months = _period_months(quota.period, month)
+    source = tally.submitted if quota.measure == "submitted" else tally.adopted
+    actual = sum(1 for m in months if m <= month for item in source[m] if _matches(item, quota))
+    return QuotaStatus(quota=quota, period=_period_label(year, quota.period, month), actual=actual, ended=month == months[-1])
+
+
+def _bonus_earned(ruleset: RuleSet, tally: _Tally, unit: UnitRecord, month: int) -> bool | None:
+    cls = ruleset.unit_class(unit.class_name)
+    if cls is None or cls.monthly_bonus is None:
+        return None
+    bonus = cls.monthly_bonus
+    submitted = len(tally.submitted[month])
+    adopted = len(tally.adopted[month])
+    return submitted >= bonus.min_submitted and submitted > 0 and adopted / submitted >= bonus.min_adoption_rate
+
+
+class _YearBooks:
+    """The books of one year, tallied per unit and month, ready to be read for any month."""
+
+    def __init__(self, ruleset: RuleSet, books: Books, year: int) -> None:
+        self.ruleset = ruleset
+        self.year = year
+        self.units = books.units
+        self.tallies: dict[int, _Tally] = {unit.id: _Tally() for unit in books.units}
+        self._tally_items(books)
+        self._tally_adoptions(books)
+        self._tally_commissions(books)
+        self._tally_adjustments(books)
+        self._tally_quotas_and_bonuses()
+
+    def _tally_items(self, books: Books) -> None:
+        default = self.ruleset.default_group
+        for item in books.items:
+            tally = self.tallies.get(item.unit_id) if item.unit_id is not None else None
+            if tally is None or item.on.year != self.year:
+                continue
+            tally.received[item.on.month] += 1
+            if item.accepted:
+                tally.submitted[item.on.month].append(item)
+                tally.points[item.on.month][default] += submission_points(self.ruleset, item.category)
+
+    def _tally_adoptions(self, books: Books) -> None:
+        events: dict[int, list[tuple[date, str, str]]] = defaultdict(list)  # item → (date, kind, name)
+        for adoption in books.adoptions:
+            if adoption.on.year == self.year and adoption_counts(adoption, self.ruleset):
+                events[adoption.item_id].append((adoption.on, "outlet", adoption.outlet))
+        for endorsement in books.endorsements:
+            if endorsement.on.year == self.year:
+                events[endorsement.item_id].append((endorsement.on, "level", endorsement.level))
+        items = {item.id: item for item in books.items}
+        for item_id, found in events.items():
+            item = items.get(item_id)
+            tally = self.tallies.get(item.unit_id) if item and item.unit_id is not None else None
+            if item is None or tally is None:
+                continue
+            self._credit_item(tally, item, sorted(found))
+
+    def _credit_item(self, tally: _Tally, item: ItemRecord, events: list[tuple[date, str, str]]) -> None:
+        outlets: set[str] = set()
+        levels: set[str] = set()
+        before: dict[str, float] = {}
+        first_adopted = None
+        for month in sorted({on.month for on, _, _ in events}):
+            for on, kind, name in events:
+                if on.month != month:
+                    continue
+                if kind == "level":
+                    levels.add(name)
+                    continue
+                outlet = self.ruleset.outlet(name)
+                if outlet is None:
+                    continue
+                outlets.add(outlet.name)
+                tally.outlets[month][outlet.name] += 1
+                first_adopted = first_adopted or month
+            now = item_points(self.ruleset, item.category, outlets, levels)
+            for group in now.keys() | before.keys():
+                tally.points[month][group] += now.get(group, 0.0) - before.get(group, 0.0)
+            before = now
+        if first_adopted:
+            tally.adopted[first_adopted].append(item)
+
+    def _tally_commissions(self, books: Books) -> None:
+        rules = self.ruleset.commissions
+        for commission in books.commissions:
+            tally = self.tallies.get(commission.unit_id)
+            if tally is None or commission.due_on.year != self.year:
+                continue
+            if commission.delivered_on is None:
+                points = rules.missing
+            elif commission.delivered_on <= commission.due_on:
+                points = rules.on_time
+            else:
+                points = rules.late
+            tally.points[commission.due_on.month][rules.group] += points
+
+    def _tally_adjustments(self, books: Books) -> None:
+        for adjustment in books.adjustments:
+            tally = self.tallies.get(adjustment.unit_id)
+            if tally is None or adjustment.on.year != self.year:
+                continue
+            if adjustment.percent is not None:
+                tally.percents.append((adjustment.on, adjustment.group, adjustment.percent))
+            if adjustment.points is not None:
+                group = adjustment.group or self.ruleset.default_group
+                tally.points[adjustment.on.month][group] += adjustment.points
+
+    def _tally_quotas_and_bonuses(self) -> None:
+        for unit in self.units:
+            tally = self.tallies[unit.id]
+            quotas = self.ruleset.quotas_for(unit.name, unit.class_name)
+            cls = self.ruleset.unit_class(unit.class_name)
+            for month in range(1, 13):
+                for quota in quotas:
+                    status = _quota_status(tally, quota, self.year, month)
+                    if status.deduction:
+                        tally.points[month][quota.group] += status.deduction
+                if cls and cls.monthly_bonus and _bonus_earned(self.ruleset, tally, unit, month):
+                    tally.points[month][cls.monthly_bonus.group] += cls.monthly_bonus.points
+
+    def scores(self, unit: UnitRecord, month: int) -> dict[str, GroupScore]:
+        tally = self.tallies[unit.id]
+        targets = self.ruleset.targets_for(unit.name, unit.class_name)
+        next_month = _first_of_next_month(date(self.year, month, 1))
+        scores = {}
+        for group in self.ruleset.groups:
+            year_to_date = sum(tally.points[m][group.name] for m in range(1, month + 1))
+            percent = sum(p for on, g, p in tally.percents if on < next_month and g in (None, group.name))
+            scores[group.name] = GroupScore(
+                month=tally.points[month][group.name],
+                year_to_date=year_to_date * (1 + percent / 100),
+                target=targets.get(group.name),
+            )
+        return scores
+
+
+def _ranks(rows: list, total: Callable[[object], float]) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4) within each class, best total first."""
+    ranks: dict[int, int] = {}
+    by_class: dict[str, list] = defaultdict(list)
+    for row in rows:
+        by_class[row.unit.class_name].append(row)
+    for members in by_class.values():
+        ordered = sorted(members, key=lambda r: -total(r))
+        for position, row in enumerate(ordered, start=1):
+            same = position > 1 and total(ordered[position - 2]) == total(row)
+            ranks[row.unit.id] = ranks[ordered[position - 2].unit.id] if same else position
+    return ranks
+
+
+def _ordered(ruleset: RuleSet, rows: list, ranks: dict[int, int]) -> list:
+    order = {name: i for i, name in enumerate(ruleset.class_order())}
+    return sorted(rows, key=lambda r: (order.get(r.unit.class_name, len(order)), ranks[r.unit.id], r.unit.name))
+
+
+def compute_month(ruleset: RuleSet, books: Books, year: int, month: int) -> MonthReport:
+    """Every unit's month: counts per outlet, month and year-to-date points, targets, quotas, rank."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"月份应为 1–12：{month}")
+    tallied = _YearBooks(ruleset, books, year)
+    rows = []
+    for unit in books.units:
+        tally = tallied.tallies[unit.id]
+        rows.append(
+            UnitMonth(
+                unit=unit,
+                received=tally.received[month],
+                submitted=len(tally.submitted[month]),
+                adopted=len(tally.adopted[month]),
+                outlet_counts=dict(tally.outlets[month]),
+                scores=tallied.scores(unit, month),
+                quotas=tuple(
+                    _quota_status(tally, q, year, month) for q in ruleset.quotas_for(unit.name, unit.class_name)
+                ),
+                bonus_earned=_bonus_earned(ruleset, tally, unit, month),
+                rank=0,
+            )
+        )
+    ranks = _ranks(rows, lambda r: r.year_to_date_total)
+    ranked = [replace(row, rank=ranks[row.unit.id]) for row in rows]
+    return MonthReport(ruleset=ruleset, year=year, month=month, units=tuple(_ordered(ruleset, ranked, ranks)))
+
+
+def _shortfalls(ruleset: RuleSet, tally: _Tally, unit: UnitRecord, year: int) -> tuple[QuotaStatus, ...]:
+    found = []
+    for quota in ruleset.quotas_for(unit.name, unit.class_name):
+        for month in range(1, 13):
+            status = _quota_status(tally, quota, year, month)
+            if status.ended and status.missing:
+                found.append(status)
+    return tuple(found)
+
+
+def _rewards(ruleset: RuleSet, books: Books, rows: list[UnitYear], year: int) -> list[Reward]:
+    rewards = []
+    for top in ruleset.top_rewards:
+        for row in sorted((r for r in rows if r.unit.class_name == top.class_name), key=lambda r: (r.rank, r.unit.name)):
+            if row.rank <= top.top and row.total > 0:
+                rewards.append(Reward(unit=row.unit, reason=f"{top.class_name}第{row.rank}名", yuan=top.yuan))
+    units = {unit.id: unit for unit in books.units}
+    items = {item.id: item for item in books.items}
+    per_unit: dict[int, list[float]] = defaultdict(list)
+    for adoption in books.adoptions:
+        outlet = ruleset.outlet(adoption.outlet)
+        item = items.get(adoption.item_id)
+        if outlet and outlet.reward_yuan and item and item.unit_id in units and adoption.on.year == year:
+            if adoption_counts(adoption, ruleset):
+                per_unit[item.unit_id].append(outlet.reward_yuan)
+    for unit_id, amounts in sorted(per_unit.items(), key=lambda kv: units[kv[0]].name):
+        rewards.append(Reward(unit=units[unit_id], reason=f"信息被上级刊物采用 {len(amounts)} 篇次", yuan=sum(amounts)))
+    return rewards
+
+
+def compute_year(ruleset: RuleSet, books: Books, year: int) -> YearReport:
+    """The year's totals per unit (percentages applied), ranks within each class, and rewards."""
+    tallied = _YearBooks(ruleset, books, year)
+    rows = []
+    for unit in books.units:
+        tally = tallied.tallies[unit.id]
+        outlet_counts: Counter[str] = Counter()
+        for month in range(1, 13):
+            outlet_counts.update(tally.outlets[month])
+        rows.append(
+            UnitYear(
+                unit=unit,
+                submitted=sum(len(tally.submitted[m]) for m in range(1, 13)),
+                adopted=sum(len(tally.adopted[m]) for m in range(1, 13)),
+                outlet_counts=dict(outlet_counts),
+                scores=tallied.scores(unit, 12),
+                shortfalls=_shortfalls(ruleset, tally, unit, year),
+                rank=0,
+            )
+        )
+    ranks = _ranks(rows, lambda r: r.total)
+    ranked = _ordered(ruleset, [replace(row, rank=ranks[row.unit.id]) for row in rows], ranks)
+    return YearReport(ruleset=ruleset, year=year, units=tuple(ranked), rewards=tuple(_rewards(ruleset, books, ranked, year)))
+
+
+__all__ = [
+    "UNCLASSED",
+    "AdjustmentRecord",
+    "AdoptionRecord",
+    "Books",
+    "CommissionRecord",
+    "EndorsementRecord",
+    "GroupScore",
+    "ItemRecord",
+    "MonthReport",
+    "QuotaStatus",
+    "Reward",
+    "UnitMonth",
+    "UnitRecord",
+    "UnitYear",
+    "YearReport",
+    "adoption_counts",
+    "compute_month",
+    "compute_year",
+    "item_points",
+    "proof_deadline",
+    "submission_points",
+]

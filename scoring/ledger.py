@@ -1,0 +1,208 @@
+"""Recording the books: one service function per clerk action, each leaving an audit entry.
+
+The CLI, the console and the tests call these; the caller owns the transaction. A refused
+entry raises LedgerError with a Chinese message a clerk can act on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from baosong.models import Adjustment, Adoption, AuditEntry, Commission, Endorsement, Item, Unit
+from scoring.ruleset import RuleSet
+
+
+class LedgerError(ValueError):
+    """An entry that cannot be recorded; the message says why, in Chinese."""
+
+
+def find_item(session: Session, ref: str) -> Item:
+    """An item by its number or its receipt number (回执编号)."""
+    ref = ref.strip()
+    item = session.get(Item, int(ref)) if ref.isdigit() else None
+    item = item or session.scalar(select(Item).where(Item.receipt == ref))
+    if item is None:
+        raise LedgerError(f"找不到信息「{ref}」：请填写信息编号或回执编号")
+    return item
+
+
+def find_unit(session: Session, ref: str) -> Unit:
+    """A unit by its full name or one of its aliases."""
+    ref = ref.strip()
+    unit = session.scalar(select(Unit).where(Unit.name == ref))
+    if unit is None:
+        matches = [u for u in session.scalars(select(Unit)) if ref in (u.aliases or [])]
+        if len(matches) > 1:
+            raise LedgerError(f"简称「{ref}」对应多个单位，请填写全称：{'、'.join(u.name for u in matches)}")
+        unit = matches[0] if matches else None
+    if unit is None:
+        raise LedgerError(f"单位名录中没有「{ref}」：请填写单位全称或简称")
+    return unit
+
+
+def _audit(session: Session, actor: str, action: str, reason: str, details: dict, item_id: int | None = None) -> None:
+    session.add(AuditEntry(actor=actor, action=action, item_id=item_id, reason=reason, details=details))
+
+
+def _accepted(item: Item) -> None:
+    if item.verdict != "accepted":
+        raise LedgerError(f"信息 {item.receipt or item.id} 未被接收（当前状态：{item.verdict}），不能登记采用或批示")
+
+
+def record_adoption(
+    session: Session,
+    ruleset: RuleSet,
+    item: Item,
+    outlet: str,
+    adopted_on: date,
+    *,
+    proof_received_on: date | None = None,
+    proof_file: str = "",
+    note: str = "",
+    actor: str = "system",
+) -> Adoption:
+    """Record that `outlet` used `item` on `adopted_on`; proof after the rule set's deadline still
+    goes on the books (the computation leaves it out), so the clerk sees why it did not score."""
+    _accepted(item)
+    known = ruleset.outlet(outlet)
+    if known is None:
+        names = "、".join(o.name for o in ruleset.outlets)
+        raise LedgerError(f"规则集中没有刊物「{outlet}」。可选：{names}")
+    if proof_received_on is not None and proof_received_on < adopted_on:
+        raise LedgerError(f"收到刊发证明的日期（{proof_received_on}）早于采用日期（{adopted_on}），请核对")
+    exists = session.scalar(select(Adoption).where(Adoption.item_id == item.id, Adoption.outlet == known.name))
+    if exists is not None:
+        raise LedgerError(f"信息 {item.receipt or item.id} 已登记过被「{known.name}」采用（{exists.adopted_on}）")
+    adoption = Adoption(
+        item_id=item.id,
+        outlet=known.name,
+        adopted_on=adopted_on,
+        proof_received_on=proof_received_on,
+        proof_file=proof_file,
+        category=item.category,
+        note=note,
+        recorded_by=actor,
+    )
+    session.add(adoption)
+    session.flush()
+    details = {"adoption_id": adoption.id, "outlet": known.name, "adopted_on": adopted_on.isoformat()}
+    if proof_received_on:
+        details["proof_received_on"] = proof_received_on.isoformat()
+    _audit(session, actor, "adopt", note, details, item.id)
+    return adoption
+
+
+def record_endorsement(
+    session: Session,
+    ruleset: RuleSet,
+    item: Item,
+    level: str,
+    endorsed_on: date,
+    *,
+    leader: str = "",
+    note: str = "",
+    actor: str = "system",
+) -> Endorsement:
+    """Record a leader's endorsement (批示) of `item` at `level` (a level name or its label)."""
+    _accepted(item)
+    known = ruleset.endorsement(level)
+    if known is None:
+        labels = "、".join(f"{e.level}（{e.label}）" for e in ruleset.endorsements) or "（本规则集不计批示分）"
+        raise LedgerError(f"规则集中没有批示级别「{level}」。可选：{labels}")
+    exists = session.scalar(select(Endorsement).where(Endorsement.item_id == item.id, Endorsement.level == known.level))
+    if exists is not None:
+        raise LedgerError(f"信息 {item.receipt or item.id} 已登记过{known.label}（{exists.endorsed_on}）")
+    endorsement = Endorsement(
+        item_id=item.id, level=known.level, leader=leader, endorsed_on=endorsed_on, note=note, recorded_by=actor
+    )
+    session.add(endorsement)
+    session.flush()
+    details = {"endorsement_id": endorsement.id, "level": known.level, "leader": leader, "endorsed_on": endorsed_on.isoformat()}
+    _audit(session, actor, "endorse", note, details, item.id)
+    return endorsement
+
+
+def record_commission(session: Session, unit: Unit, topic: str, due_on: date, *, actor: str = "system") -> Commission:
+    """Record a piece commissioned from `unit` (约稿), due on `due_on`."""
+    if not topic.strip():
+        raise LedgerError("约稿题目不能为空")
+    commission = Commission(unit_id=unit.id, topic=topic.strip(), due_on=due_on, recorded_by=actor)
+    session.add(commission)
+    session.flush()
+    details = {"commission_id": commission.id, "unit": unit.name, "topic": commission.topic, "due_on": due_on.isoformat()}
+    _audit(session, actor, "commission", "", details)
+    return commission
+
+
+def deliver_commission(
+    session: Session, commission_id: int, item: Item, delivered_on: date, *, actor: str = "system"
+) -> Commission:
+    """Mark a commissioned piece as delivered by `item` on `delivered_on`."""
+    commission = session.get(Commission, commission_id)
+    if commission is None:
+        raise LedgerError(f"找不到约稿 {commission_id}")
+    if item.unit_id != commission.unit_id:
+        raise LedgerError(f"信息 {item.receipt or item.id} 不是约稿单位报送的")
+    _accepted(item)
+    commission.item_id = item.id
+    commission.delivered_on = delivered_on
+    details = {"commission_id": commission.id, "delivered_on": delivered_on.isoformat(), "due_on": commission.due_on.isoformat()}
+    _audit(session, actor, "commission_delivered", "", details, item.id)
+    return commission
+
+
+def record_adjustment(
+    session: Session,
+    ruleset: RuleSet,
+    unit: Unit,
+    *,
+    dated_on: date,
+    reason: str,
+    points: float | None = None,
+    percent: float | None = None,
+    kind: str = "",
+    group: str = "",
+    actor: str = "system",
+) -> Adjustment:
+    """Record a deduction or bonus: fixed `points`, a `percent` of the year's total, or a named
+    `kind` from the rule set that supplies either."""
+    if kind:
+        known = ruleset.adjustment_kind(kind)
+        if known is None:
+            names = "、".join(k.name for k in ruleset.adjustment_kinds) or "（无）"
+            raise LedgerError(f"规则集中没有加减分项目「{kind}」。可选：{names}")
+        if points is None and percent is None:
+            points, percent = known.points, known.percent
+        reason = reason or known.name
+    if (points is None) == (percent is None):
+        raise LedgerError("请给出加减分的分值（--points）或占全年总分的百分比（--percent），二者选一")
+    if group and group not in {g.name for g in ruleset.groups}:
+        raise LedgerError(f"规则集中没有分组「{group}」。可选：{'、'.join(g.name for g in ruleset.groups)}")
+    if not reason.strip():
+        raise LedgerError("请写明加减分的原因")
+    adjustment = Adjustment(
+        unit_id=unit.id,
+        dated_on=dated_on,
+        points=points,
+        percent=percent,
+        score_group=group,
+        kind=kind,
+        reason=reason.strip(),
+        recorded_by=actor,
+    )
+    session.add(adjustment)
+    session.flush()
+    details = {
+        "adjustment_id": adjustment.id,
+        "unit": unit.name,
+        "points": points,
+        "percent": percent,
+        "group": group,
+        "kind": kind,
+        "dated_on": dated_on.isoformat(),
+    }
+    _audit(session, actor, "adjust", adjustment.reason, details)
+    return adjustment

@@ -1,0 +1,282 @@
+"""The monthly 通报 as a Word document, laid out as information offices publish it.
+
+A4 landscape; red title and issue number; issuer and date; summary paragraphs; one table per
+unit class (one column per outlet with counts, 报送数量, then 本月采用得分 / 全年累计得分 /
+与总任务差额分值 for each group); the progress chart of each group with targets.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from scoring.compute import MonthReport, UnitMonth, YearReport
+
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+BODY_FONT = "仿宋_GB2312"
+TABLE_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+RED = RGBColor(0xC0, 0x00, 0x00)
+SCORE_LABELS = ("本月采用得分", "全年累计得分", "与总任务差额分值")
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def format_points(value: float | None) -> str:
+    """Points as clerks write them: 35, 12.5; blank when there is no target."""
+    if value is None:
+        return ""
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+def _style_run(run, font: str, size: float, bold: bool = False, color: RGBColor | None = None) -> None:  # noqa: ANN001
+    run.font.name = LATIN_FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), font)
+
+
+def _paragraph(container, text: str, font: str = BODY_FONT, size: float = 14, **options) -> Paragraph:  # noqa: ANN001, ANN003
+    paragraph = container.add_paragraph()
+    paragraph.alignment = options.pop("align", None)
+    paragraph.paragraph_format.first_line_indent = options.pop("indent", None)
+    paragraph.paragraph_format.space_after = Pt(options.pop("space_after", 4))
+    _style_run(paragraph.add_run(text), font, size, **options)
+    return paragraph
+
+
+def _red_rule(paragraph: Paragraph) -> None:
+    """The red line under a 通报's masthead (a paragraph bottom border)."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in {"w:val": "single", "w:sz": "18", "w:space": "1", "w:color": "C00000"}.items():
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _set_cell(cell: _Cell, text: str, bold: bool = False, size: float = 9) -> None:
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    _style_run(paragraph.add_run(text), TABLE_FONT, size, bold=bold)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _repeat_as_header(table: Table, rows: int) -> None:
+    for row in table.rows[:rows]:
+        marker = OxmlElement("w:tblHeader")
+        marker.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(marker)
+
+
+def table_columns(report: MonthReport) -> list[str]:
+    """The second header row, left to right: what each column of a class table holds."""
+    columns = ["名次", "单位"]
+    for group in report.ruleset.groups:
+        columns += [o.short for o in report.ruleset.outlets_of(group.name)]
+    columns.append("报送数量")
+    for _group in report.ruleset.groups:
+        columns += list(SCORE_LABELS)
+    return columns
+
+
+def row_values(report: MonthReport, row: UnitMonth) -> list[str]:
+    """One unit's cells, in table_columns order."""
+    values = [str(row.rank), row.unit.name]
+    for group in report.ruleset.groups:
+        values += [str(row.outlet_counts.get(o.name, 0)) for o in report.ruleset.outlets_of(group.name)]
+    values.append(str(row.submitted))
+    for group in report.ruleset.groups:
+        score = row.scores[group.name]
+        values += [format_points(score.month), format_points(score.year_to_date), format_points(score.gap)]
+    return values
+
+
+def _column_widths(table: Table, leading: list, rest_total) -> None:  # noqa: ANN001
+    """Fixed widths: the leading columns as given, the rest sharing `rest_total` evenly."""
+    table.autofit = False
+    others = len(table.columns) - len(leading)
+    widths = [*leading, *([int(rest_total / others)] * others)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows[1:]:  # the first row holds horizontally merged cells
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _class_table(document, report: MonthReport, rows: list[UnitMonth]) -> Table:  # noqa: ANN001
+    columns = table_columns(report)
+    table = document.add_table(rows=2 + len(rows), cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    top, second = table.rows[0].cells, table.rows[1].cells
+    for index, label in enumerate(columns):
+        _set_cell(second[index], label, bold=True, size=8)
+    spans: list[tuple[int, int, str]] = [(0, 0, "名次"), (1, 1, "单位")]
+    position = 2
+    for group in report.ruleset.groups:
+        width = len(report.ruleset.outlets_of(group.name))
+        if width:
+            spans.append((position, position + width - 1, f"{group.name}信息采用情况（篇次）"))
+        position += width
+    spans.append((position, position, "报送数量"))
+    position += 1
+    for group in report.ruleset.groups:
+        spans.append((position, position + 2, f"{group.name}信息"))
+        position += 3
+    for first, last, label in spans:
+        if first == last and label == columns[first]:
+            merged = top[first].merge(second[first])
+        else:
+            merged = top[first].merge(top[last]) if last > first else top[first]
+        _set_cell(merged, label, bold=True, size=8)
+    for line, row in zip(table.rows[2:], rows, strict=True):
+        for cell, value in zip(line.cells, row_values(report, row), strict=True):
+            _set_cell(cell, value)
+    _column_widths(table, [Cm(1.0), Cm(4.6)], Cm(25.7 - 5.6))
+    _repeat_as_header(table, 2)
+    return table
+
+
+def summary_paragraphs(report: MonthReport) -> list[str]:
+    """The 通报's opening paragraphs: totals, silent units, best units, shortfalls, the rules reminder."""
+    ruleset = report.ruleset
+    period = f"{report.year}年{report.month}月"
+    scores = "，".join(
+        f"{g.name}信息本月得分{format_points(sum(r.scores[g.name].month for r in report.units))}分" for g in ruleset.groups
+    )
+    paragraphs = [
+        f"{period}，{len(report.units)}个单位共报送信息{report.submitted}条，"
+        f"被各级刊物和媒体采用{report.adopted}条，{scores}。"
+    ]
+    silent = report.silent_units()
+    if silent:
+        paragraphs.append(f"本月未报送信息的单位（{len(silent)}个）：{'、'.join(r.unit.name for r in silent)}。")
+    else:
+        paragraphs.append("本月各单位均有信息报送。")
+    best = report.best_units()
+    if best:
+        named = "、".join(f"{r.unit.name}（{format_points(r.month_total)}分）" for r in best)
+        paragraphs.append(f"本月得分居前的单位：{named}，予以通报表扬。")
+    short = [
+        f"{r.unit.name}（{q.quota.label}{q.actual}/{q.required}）"
+        for r in report.units
+        for q in r.quotas
+        if q.ended and q.missing and q.quota.period == "month" and not q.quota.title_contains and not q.quota.category
+    ]
+    if short:
+        paragraphs.append(f"未完成本月报送任务的单位：{'、'.join(short)}。")
+    reminder = ruleset.reminder
+    if ruleset.proof_deadline_day:
+        reminder += f"刊发证明（截图、照片、用稿通知单）须在每月{ruleset.proof_deadline_day}日前报送，逾期不予计分。"
+    if reminder:
+        paragraphs.append(reminder)
+    return paragraphs
+
+
+def write_month_docx(report: MonthReport, path: Path, charts: dict[str, Path], issued_on: date) -> Path:
+    """Write the monthly 通报 to `path`; `charts` maps a group name to its progress chart PNG."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.0))
+    section.top_margin = section.bottom_margin = Cm(1.8)
+
+    ruleset = report.ruleset
+    _paragraph(document, ruleset.report_title, TITLE_FONT, 26, bold=True, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, f"（{report.year}年第{report.month}期）", "楷体_GB2312", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    masthead = _paragraph(
+        document,
+        f"{ruleset.issuer}　　　　　　　　　　{issued_on.year}年{issued_on.month}月{issued_on.day}日",
+        BODY_FONT,
+        14,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _red_rule(masthead)
+
+    _paragraph(document, "一、总体情况", HEADING_FONT, 16)
+    for text in summary_paragraphs(report):
+        _paragraph(document, text, indent=Pt(28))
+
+    _paragraph(document, "二、各单位信息报送采用情况", HEADING_FONT, 16)
+    for index, (class_name, rows) in enumerate(report.by_class()):
+        numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+        _paragraph(document, f"（{numeral}）{class_name}", "楷体_GB2312", 14, bold=True)
+        _class_table(document, report, rows)
+        _paragraph(document, "", size=6)
+
+    if charts:
+        _paragraph(document, "三、全年目标完成进度", HEADING_FONT, 16)
+        for group_name, chart in charts.items():
+            _paragraph(document, f"{group_name}信息", "楷体_GB2312", 14, bold=True)
+            document.add_picture(str(chart), width=Cm(20))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def write_year_docx(report: YearReport, path: Path, issued_on: date) -> Path:
+    """The annual ranking per class and the reward list."""
+    document = Document()
+    section = document.sections[0]
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin = section.right_margin = Cm(2.2)
+    ruleset = report.ruleset
+    _paragraph(document, ruleset.report_title, TITLE_FONT, 26, bold=True, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, f"（{report.year}年度排名）", "楷体_GB2312", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    masthead = _paragraph(
+        document, f"{ruleset.issuer}　　　　{issued_on.year}年{issued_on.month}月{issued_on.day}日", align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    _red_rule(masthead)
+    _paragraph(document, "一、年度积分排名", HEADING_FONT, 16)
+    groups = [g.name for g in ruleset.groups]
+    columns = ["名次", "单位", "报送数量", "采用数量", *(f"{g}得分" for g in groups), "合计"]
+    for index, (class_name, rows) in enumerate(report.by_class()):
+        numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+        _paragraph(document, f"（{numeral}）{class_name}", "楷体_GB2312", 14, bold=True)
+        table = document.add_table(rows=1 + len(rows), cols=len(columns))
+        table.style = "Table Grid"
+        for cell, label in zip(table.rows[0].cells, columns, strict=True):
+            _set_cell(cell, label, bold=True)
+        for line, row in zip(table.rows[1:], rows, strict=True):
+            values = [str(row.rank), row.unit.name, str(row.submitted), str(row.adopted)]
+            values += [format_points(row.scores[g].year_to_date) for g in groups] + [format_points(row.total)]
+            for cell, value in zip(line.cells, values, strict=True):
+                _set_cell(cell, value)
+        _repeat_as_header(table, 1)
+    _paragraph(document, "二、奖励", HEADING_FONT, 16)
+    if not report.rewards:
+        _paragraph(document, "本年度无奖励事项。", indent=Pt(28))
+    else:
+        table = document.add_table(rows=1 + len(report.rewards), cols=4)
+        table.style = "Table Grid"
+        for cell, label in zip(table.rows[0].cells, ("单位", "类别", "事由", "金额（元）"), strict=True):
+            _set_cell(cell, label, bold=True)
+        for line, reward in zip(table.rows[1:], report.rewards, strict=True):
+            values = (reward.unit.name, reward.unit.class_name, reward.reason, format_points(reward.yuan))
+            for cell, value in zip(line.cells, values, strict=True):
+                _set_cell(cell, value)
+        _paragraph(document, f"奖励合计 {format_points(report.reward_total)} 元。", indent=Pt(28))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path

@@ -1,0 +1,144 @@
+"""The monthly 通报 and the annual ranking as Excel workbooks (openpyxl, native charts).
+
+Monthly: one sheet per group (政务信息, 新闻信息…), frozen header, one row per unit grouped by
+class, and a bar chart of year-to-date points against the target. Annual: the ranking sheet and
+the reward list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring.compute import MonthReport, UnitYear, YearReport
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def month_sheet_columns(report: MonthReport, group: str) -> list[str]:
+    outlets = [o.short for o in report.ruleset.outlets_of(group)]
+    return ["类别", "名次", "单位", *outlets, "报送数量", "本月采用得分", "全年累计得分", "全年目标分值", "与总任务差额分值"]
+
+
+def _header(sheet: Worksheet, columns: list[str]) -> None:
+    sheet.append(columns)
+    for index, _ in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = 30 if columns[index - 1] == "单位" else 12
+    sheet.freeze_panes = "D2"
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _month_sheet(workbook: Workbook, report: MonthReport, group: str) -> Worksheet:
+    sheet = workbook.create_sheet(f"{group}信息")
+    columns = month_sheet_columns(report, group)
+    _header(sheet, columns)
+    outlets = report.ruleset.outlets_of(group)
+    for class_name, rows in report.by_class():
+        for row in rows:
+            score = row.scores[group]
+            sheet.append(
+                [
+                    class_name,
+                    row.rank,
+                    row.unit.name,
+                    *(row.outlet_counts.get(o.name, 0) for o in outlets),
+                    row.submitted,
+                    _number(score.month),
+                    _number(score.year_to_date),
+                    _number(score.target),
+                    _number(score.gap),
+                ]
+            )
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.border = BORDER
+    _progress_chart(sheet, report, group, len(columns), len(report.units))
+    return sheet
+
+
+def _progress_chart(sheet: Worksheet, report: MonthReport, group: str, width: int, count: int) -> None:
+    if count == 0:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = f"{group}信息全年累计得分与目标（截至{report.month}月）"
+    chart.y_axis.title = "分值"
+    chart.height = max(8.0, 0.5 * count + 3)
+    chart.width = 18
+    ytd_column = width - 2  # 全年累计得分, 全年目标分值 sit before the gap column
+    data = Reference(sheet, min_col=ytd_column, max_col=ytd_column + 1, min_row=1, max_row=count + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=3, min_row=2, max_row=count + 1))
+    sheet.add_chart(chart, f"{get_column_letter(width + 2)}2")
+
+
+def write_month_xlsx(report: MonthReport, path: Path) -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for group in report.ruleset.groups:
+        _month_sheet(workbook, report, group.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def year_sheet_columns(report: YearReport) -> list[str]:
+    groups = [f"{g.name}全年得分" for g in report.ruleset.groups]
+    return ["类别", "名次", "单位", "报送数量", "采用数量", *groups, "合计", "未完成任务"]
+
+
+def shortfall_text(row: UnitYear) -> str:
+    """Quota periods that ended short: months counted per quota, quarters and years spelt out."""
+    months: Counter[str] = Counter(s.quota.label for s in row.shortfalls if s.quota.period == "month")
+    parts = [f"{label}{count}个月未达标" for label, count in months.items()]
+    parts += [f"{s.period}{s.quota.label}差{s.missing}条" for s in row.shortfalls if s.quota.period != "month"]
+    return "；".join(parts)
+
+
+def write_year_xlsx(report: YearReport, path: Path) -> Path:
+    workbook = Workbook()
+    ranking = workbook.active
+    ranking.title = f"{report.year}年排名"
+    _header(ranking, year_sheet_columns(report))
+    for class_name, rows in report.by_class():
+        for row in rows:
+            shortfalls = shortfall_text(row)
+            ranking.append(
+                [
+                    class_name,
+                    row.rank,
+                    row.unit.name,
+                    row.submitted,
+                    row.adopted,
+                    *(_number(row.scores[g.name].year_to_date) for g in report.ruleset.groups),
+                    _number(row.total),
+                    shortfalls,
+                ]
+            )
+    rewards = workbook.create_sheet("奖励")
+    _header(rewards, ["类别", "单位", "事由", "金额（元）"])
+    rewards.freeze_panes = "A2"
+    for reward in report.rewards:
+        rewards.append([reward.unit.class_name, reward.unit.name, reward.reason, _number(reward.yuan)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

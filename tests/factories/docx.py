@@ -1,0 +1,567 @@
+"""Builders of real Word files for tests: submissions laid out the ways units write them, and
+hostile packages (zip bombs, entity expansion, encrypted, macro, truncated, deep, huge).
+
+Ordinary documents are built with python-docx; text boxes, anchored/VML pictures and OLE objects
+are injected as the OOXML Word itself writes. Hostile packages are assembled byte by byte where
+python-docx would refuse to write them.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import struct
+import zipfile
+import zlib
+from typing import Callable, Mapping, Sequence
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
+from PIL import Image
+
+SIGN_OFF = {"审核领导": "李四", "撰稿人": "张三", "手机号": "13912345678"}
+TITLE = "昌吉市生态环境局开展春季大气污染防治专项执法检查"
+BODY = (
+    "2024年3月12日，昌吉市生态环境局组织执法人员对辖区内12家重点排污企业开展专项执法检查。",
+    "检查发现问题5个，已当场责令整改，并于3月15日完成复查，全部整改到位。",
+)
+FIELD_LAYOUTS = (
+    "lines",  # one paragraph per field
+    "one_line",  # 审核领导：李四  撰稿人：张三  手机号：139…
+    "table",  # a table, label | value in neighbouring cells
+    "table_spaced",  # a table, one cell per field: "审核领导  李四"
+    "header",  # one line in the page header
+    "footer",  # one line in the page footer
+    "textbox",  # one paragraph per field inside a text box
+    "parenthesised",  # （审核领导：李四 撰稿人：张三 手机号：139…） as its own paragraph
+    "appended",  # the parenthesised sign-off at the end of the last body paragraph
+)
+PICTURE_PLACES = ("body", "anchored", "vml", "object", "table", "header", "footer", "textbox")
+
+_NAMESPACES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:o="urn:schemas-microsoft-com:office:office"'
+)
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_DOCM_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+def make_png(width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 40, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_jpeg(width: int = 64, height: int = 48, color: tuple[int, int, int] = (40, 120, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+# --- ordinary submissions -----------------------------------------------------------------------
+
+
+def make_docx(
+    title: str | None = TITLE,
+    paragraphs: Sequence[str] = BODY,
+    fields: Mapping[str, str] | None = SIGN_OFF,
+    fields_layout: str = "lines",
+    title_style: str = "Title",
+    picture_in: str | None = None,
+    colon: str = "：",
+    stray_vba_project: bool = False,
+) -> bytes:
+    """A submission as a unit would write it.
+
+    title_style: "Title" or "Heading 1" (Word styles), "centered" (centred bold run), "plain"
+    (an unformatted paragraph) or "label" ("标题：…"). fields maps label → value in the order given;
+    None leaves the sign-off out. picture_in: one of PICTURE_PLACES, or None.
+    """
+    document = docx.Document()
+    if title is not None:
+        _add_title(document, title, title_style)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if fields is not None:
+        _add_fields(document, fields, fields_layout, colon)
+    if picture_in is not None:
+        _add_picture(document, picture_in)
+    data = _save(document)
+    if stray_vba_project:
+        data = rewrite_docx(data, add={"word/vbaProject.bin": make_compound_file({"VBA": b"Attribute VB_Name"})})
+    return data
+
+
+def _add_title(document: docx.document.Document, title: str, style: str) -> None:
+    if style in ("Title", "Heading 1"):
+        document.add_paragraph(title, style=style)
+    elif style == "centered":
+        paragraph = document.add_paragraph()
+        paragraph.alignment = 1  # WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(title).bold = True
+    elif style == "plain":
+        document.add_paragraph(title)
+    elif style == "label":
+        document.add_paragraph(f"标题：{title}")
+    else:
+        raise ValueError(style)
+
+
+def _sign_off_line(fields: Mapping[str, str], colon: str, separator: str = "  ") -> str:
+    return separator.join(f"{label}{colon}{value}" for label, value in fields.items())
+
+
+def _add_fields(document: docx.document.Document, fields: Mapping[str, str], layout: str, colon: str) -> None:
+    lines = [f"{label}{colon}{value}" for label, value in fields.items()]
+    if layout == "lines":
+        for line in lines:
+            document.add_paragraph(line)
+    elif layout == "one_line":
+        document.add_paragraph(_sign_off_line(fields, colon))
+    elif layout == "table":
+        table = document.add_table(rows=len(fields), cols=2)
+        for row, (label, value) in zip(table.rows, fields.items()):
+            row.cells[0].text, row.cells[1].text = label, value
+    elif layout == "table_spaced":
+        table = document.add_table(rows=1, cols=len(fields))
+        for cell, (label, value) in zip(table.rows[0].cells, fields.items()):
+            cell.text = f"{label}  {value}"
+    elif layout == "header":
+        document.sections[0].header.paragraphs[0].text = _sign_off_line(fields, colon)
+    elif layout == "footer":
+        document.sections[0].footer.paragraphs[0].text = _sign_off_line(fields, colon)
+    elif layout == "textbox":
+        add_text_box(document.add_paragraph(), lines)
+    elif layout == "parenthesised":
+        document.add_paragraph(f"（{_sign_off_line(fields, colon, ' ')}）")
+    elif layout == "appended":
+        last = document.paragraphs[-1]
+        last.add_run(f"（{_sign_off_line(fields, colon, ' ')}）")
+    else:
+        raise ValueError(layout)
+
+
+def _add_picture(document: docx.document.Document, place: str) -> None:
+    png = make_png()
+    if place == "body":
+        document.add_paragraph().add_run().add_picture(io.BytesIO(png))
+    elif place == "table":
+        table = document.add_table(rows=1, cols=1)
+        table.cell(0, 0).paragraphs[0].add_run().add_picture(io.BytesIO(png))
+    elif place == "header":
+        document.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(png))
+    elif place == "footer":
+        document.sections[0].footer.paragraphs[0].add_run().add_picture(io.BytesIO(png))
+    elif place == "textbox":
+        add_text_box(document.add_paragraph(), ["现场照片："], picture=png)
+    elif place == "anchored":
+        add_anchored_picture(document.add_paragraph(), png)
+    elif place == "vml":
+        add_vml_picture(document.add_paragraph(), png)
+    elif place == "object":
+        add_ole_object(document.add_paragraph(), png)
+    else:
+        raise ValueError(place)
+
+
+def _save(document: docx.document.Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- raw OOXML: text boxes, anchored and VML pictures, OLE objects -----------------------------
+
+
+def _next_shape_id(paragraph: DocxParagraph) -> int:
+    ids = [int(value) for value in paragraph.part.element.xpath("//wp:docPr/@id") if value.isdigit()]
+    return max(ids, default=0) + 1
+
+
+def _text_paragraphs_xml(lines: Sequence[str]) -> str:
+    return "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{_escape(line)}</w:t></w:r></w:p>" for line in lines)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inline_picture_xml(paragraph: DocxParagraph, image: bytes, shape_id: int) -> str:
+    """An inline picture run, as python-docx writes it, for use inside raw XML."""
+    rel_id, _ = paragraph.part.get_or_add_image(io.BytesIO(image))
+    return (
+        f"<w:p><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">"
+        f"<wp:extent cx=\"609600\" cy=\"457200\"/><wp:docPr id=\"{shape_id}\" name=\"Picture {shape_id}\"/>"
+        f"<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
+        f"{_graphic_xml(rel_id, shape_id)}</wp:inline></w:drawing></w:r></w:p>"
+    )
+
+
+def _graphic_xml(rel_id: str, shape_id: int) -> str:
+    return (
+        "<a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">"
+        f"<pic:pic><pic:nvPicPr><pic:cNvPr id=\"{shape_id}\" name=\"photo{shape_id}.png\"/><pic:cNvPicPr/></pic:nvPicPr>"
+        f"<pic:blipFill><a:blip r:embed=\"{rel_id}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+        "<pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"609600\" cy=\"457200\"/></a:xfrm>"
+        "<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>"
+    )
+
+
+def add_text_box(paragraph: DocxParagraph, lines: Sequence[str], picture: bytes | None = None) -> None:
+    """A Word 2010+ text box (DrawingML shape, VML fallback for older readers) anchored to `paragraph`."""
+    shape_id = _next_shape_id(paragraph)
+    content = _text_paragraphs_xml(lines)
+    if picture is not None:
+        content += _inline_picture_xml(paragraph, picture, shape_id + 1)
+    run = parse_xml(
+        f"<w:r {_NAMESPACES}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing>"
+        "<wp:anchor distT=\"45720\" distB=\"45720\" distL=\"114300\" distR=\"114300\" simplePos=\"0\" "
+        "relativeHeight=\"251659264\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\">"
+        "<wp:simplePos x=\"0\" y=\"0\"/>"
+        "<wp:positionH relativeFrom=\"column\"><wp:posOffset>0</wp:posOffset></wp:positionH>"
+        "<wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>0</wp:posOffset></wp:positionV>"
+        "<wp:extent cx=\"2743200\" cy=\"1371600\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>"
+        f"<wp:wrapSquare wrapText=\"bothSides\"/><wp:docPr id=\"{shape_id}\" name=\"Text Box {shape_id}\"/>"
+        "<wp:cNvGraphicFramePr/>"
+        "<a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\">"
+        "<wps:wsp><wps:cNvSpPr txBox=\"1\"/><wps:spPr>"
+        "<a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"2743200\" cy=\"1371600\"/></a:xfrm>"
+        "<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom>"
+        "<a:ln w=\"6350\"><a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill></a:ln></wps:spPr>"
+        f"<wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx>"
+        "<wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"91440\" tIns=\"45720\" rIns=\"91440\" "
+        "bIns=\"45720\" anchor=\"t\" anchorCtr=\"0\"><a:noAutofit/></wps:bodyPr></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        "<mc:Fallback><w:pict>"
+        f"<v:shape id=\"Text Box {shape_id}\" o:spid=\"_x0000_s{1025 + shape_id}\" type=\"#_x0000_t202\" "
+        "style=\"position:absolute;margin-left:0;margin-top:0;width:216pt;height:108pt;z-index:251659264\" "
+        "strokeweight=\".5pt\">"
+        f"<v:textbox><w:txbxContent>{_text_paragraphs_xml(lines)}</w:txbxContent></v:textbox>"
+        "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    paragraph._p.append(run)
+
+
+def add_anchored_picture(paragraph: DocxParagraph, image: bytes) -> None:
+    """A floating picture (wp:anchor), square wrapping."""
+    rel_id, _ = paragraph.part.get_or_add_image(io.BytesIO(image))
+    shape_id = _next_shape_id(paragraph)
+    run = parse_xml(
+        f"<w:r {_NAMESPACES}><w:drawing>"
+        "<wp:anchor distT=\"0\" distB=\"0\" distL=\"114300\" distR=\"114300\" simplePos=\"0\" "
+        "relativeHeight=\"251658240\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\">"
+        "<wp:simplePos x=\"0\" y=\"0\"/>"
+        "<wp:positionH relativeFrom=\"column\"><wp:posOffset>0</wp:posOffset></wp:positionH>"
+        "<wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>0</wp:posOffset></wp:positionV>"
+        "<wp:extent cx=\"609600\" cy=\"457200\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>"
+        f"<wp:wrapSquare wrapText=\"bothSides\"/><wp:docPr id=\"{shape_id}\" name=\"Picture {shape_id}\"/>"
+        "<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
+        f"{_graphic_xml(rel_id, shape_id)}</wp:anchor></w:drawing></w:r>"
+    )
+    paragraph._p.append(run)
+
+
+_PICTURE_SHAPETYPE = (
+    "<v:shapetype id=\"_x0000_t75\" coordsize=\"21600,21600\" o:spt=\"75\" o:preferrelative=\"t\" "
+    "path=\"m@4@5l@4@11@9@11@9@5xe\" filled=\"f\" stroked=\"f\"><v:stroke joinstyle=\"miter\"/>"
+    "<v:path o:extrusionok=\"f\" gradientshapeok=\"t\" o:connecttype=\"rect\"/>"
+    "<o:lock v:ext=\"edit\" aspectratio=\"t\"/></v:shapetype>"
+)
+
+
+def add_vml_picture(paragraph: DocxParagraph, image: bytes) -> None:
+    """A legacy VML picture (w:pict/v:shape/v:imagedata), as in documents converted from .doc."""
+    rel_id, _ = paragraph.part.get_or_add_image(io.BytesIO(image))
+    run = parse_xml(
+        f"<w:r {_NAMESPACES}><w:pict>{_PICTURE_SHAPETYPE}"
+        "<v:shape id=\"_x0000_i1025\" type=\"#_x0000_t75\" style=\"width:48pt;height:36pt\">"
+        f"<v:imagedata r:id=\"{rel_id}\" o:title=\"现场照片\"/></v:shape></w:pict></w:r>"
+    )
+    paragraph._p.append(run)
+
+
+def add_ole_object(paragraph: DocxParagraph, preview: bytes) -> None:
+    """An embedded OLE object (w:object) with its preview picture and its embedding part."""
+    part = paragraph.part
+    preview_id, _ = part.get_or_add_image(io.BytesIO(preview))
+    embedding = Part(
+        PackURI("/word/embeddings/oleObject1.bin"),
+        "application/vnd.openxmlformats-officedocument.oleObject",
+        make_compound_file({"\x01Ole10Native": b"\x00" * 16}),
+        part.package,
+    )
+    ole_id = part.relate_to(embedding, RT.OLE_OBJECT)
+    run = parse_xml(
+        f"<w:r {_NAMESPACES}><w:object w:dxaOrig=\"960\" w:dyaOrig=\"720\">{_PICTURE_SHAPETYPE}"
+        "<v:shape id=\"_x0000_i1026\" type=\"#_x0000_t75\" style=\"width:48pt;height:36pt\" o:ole=\"\">"
+        f"<v:imagedata r:id=\"{preview_id}\" o:title=\"\"/></v:shape>"
+        "<o:OLEObject Type=\"Embed\" ProgID=\"Package\" ShapeID=\"_x0000_i1026\" DrawAspect=\"Icon\" "
+        f"ObjectID=\"_1700000001\" r:id=\"{ole_id}\"/></w:object></w:r>"
+    )
+    paragraph._p.append(run)
+
+
+# --- package surgery --------------------------------------------------------------------------
+
+
+def rewrite_docx(
+    data: bytes,
+    add: Mapping[str, bytes] | None = None,
+    replace: Mapping[str, Callable[[bytes], bytes]] | None = None,
+) -> bytes:
+    """A copy of the zip with members replaced (by a function of their bytes) or added."""
+    replace = replace or {}
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            blob = source.read(info)
+            target.writestr(info.filename, replace[info.filename](blob) if info.filename in replace else blob)
+        for name, blob in (add or {}).items():
+            target.writestr(name, blob)
+    return output.getvalue()
+
+
+def make_docm() -> bytes:
+    """A macro-enabled document: the .docm content type plus a VBA project part."""
+
+    def content_types(blob: bytes) -> bytes:
+        blob = blob.replace(_DOCUMENT_TYPE.encode(), _DOCM_TYPE.encode())
+        return blob.replace(
+            b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+        )
+
+    def relationships(blob: bytes) -> bytes:
+        return blob.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdVba1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+            b' Target="vbaProject.bin"/></Relationships>',
+        )
+
+    return rewrite_docx(
+        make_docx(),
+        add={"word/vbaProject.bin": make_compound_file({"VBA": b"Attribute VB_Name = \"ThisDocument\""})},
+        replace={"[Content_Types].xml": content_types, "word/_rels/document.xml.rels": relationships},
+    )
+
+
+def make_truncated_docx(keep: float = 0.5) -> bytes:
+    data = make_docx()
+    return data[: int(len(data) * keep)]
+
+
+def make_many_parts(count: int) -> bytes:
+    """A document with `count` extra custom XML parts, each referenced from the document."""
+    extra = {f"customXml/bulk{n}.xml": b"<a/>" for n in range(count)}
+    rels = "".join(
+        f'<Relationship Id="rIdX{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"'
+        f' Target="../customXml/bulk{n}.xml"/>'
+        for n in range(count)
+    ).encode()
+    return rewrite_docx(
+        make_docx(),
+        add=extra,
+        replace={"word/_rels/document.xml.rels": lambda blob: blob.replace(b"</Relationships>", rels + b"</Relationships>")},
+    )
+
+
+def make_nested_tables(depth: int) -> bytes:
+    """Tables nested `depth` deep, the innermost cell holding text."""
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    for _ in range(depth - 1):
+        cell = cell.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0].text = "最内层的单元格"
+    return _save(document)
+
+
+def make_xlsx() -> bytes:
+    """A real spreadsheet, as when a unit attaches an Excel file renamed .docx."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "报送统计"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- hostile XML --------------------------------------------------------------------------------
+
+
+def _with_document_xml(document_xml: bytes) -> bytes:
+    return rewrite_docx(make_docx(), replace={"word/document.xml": lambda _: document_xml})
+
+
+def make_billion_laughs(encoding: str = "utf-8") -> bytes:
+    """The classic entity expansion (10^9 "lol") as word/document.xml."""
+    entities = "".join(
+        f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10}">' for n in range(1, 10)
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        f'<!DOCTYPE w:document [<!ENTITY lol0 "lol">{entities}]>'
+        f'<w:document xmlns:w="{_W_NS}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
+    )
+    return _with_document_xml(xml.encode(encoding))
+
+
+def make_external_entity(target: str = "file:///etc/passwd") -> bytes:
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{target}">]>'
+        f'<w:document xmlns:w="{_W_NS}"><w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>'
+    )
+    return _with_document_xml(xml.encode())
+
+
+# --- zip bombs ----------------------------------------------------------------------------------
+
+_BOMB_PREFIX = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W_NS}">'
+    "<w:body><w:p><w:r><w:t>"
+).encode()
+_BOMB_SUFFIX = b"</w:t></w:r></w:p></w:body></w:document>"
+_BOMB_CHUNK = b"A" * (1 << 20)
+
+
+@functools.lru_cache(maxsize=4)
+def make_zip_bomb(inflated_bytes: int = 1 << 30, declared_bytes: int | None = None) -> bytes:
+    """A .docx whose word/document.xml really inflates to at least `inflated_bytes` (under 4 GiB).
+
+    Built without ever holding the inflated text: after a full flush deflate restarts with an empty
+    window, so the compressed form of one 1 MiB chunk can be repeated. `declared_bytes` makes the
+    zip directory lie about the inflated size.
+    """
+    count = max(1, -(-(inflated_bytes - len(_BOMB_PREFIX) - len(_BOMB_SUFFIX)) // len(_BOMB_CHUNK)))
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = compressor.compress(_BOMB_PREFIX) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(_BOMB_CHUNK) + compressor.flush(zlib.Z_FULL_FLUSH)
+    tail = compressor.compress(_BOMB_SUFFIX) + compressor.flush()
+    crc = zlib.crc32(_BOMB_PREFIX)
+    for _ in range(count):
+        crc = zlib.crc32(_BOMB_CHUNK, crc)
+    crc = zlib.crc32(_BOMB_SUFFIX, crc)
+    size = len(_BOMB_PREFIX) + count * len(_BOMB_CHUNK) + len(_BOMB_SUFFIX)
+    bomb = _RawMember("word/document.xml", head + block * count + tail, crc, declared_bytes or size)
+    base = zipfile.ZipFile(io.BytesIO(make_docx()))
+    members = [_RawMember.deflated(name, base.read(name)) for name in ("[Content_Types].xml", "_rels/.rels")]
+    return _raw_zip([*members, bomb])
+
+
+class _RawMember:
+    def __init__(self, name: str, compressed: bytes, crc: int, size: int) -> None:
+        self.name, self.compressed, self.crc, self.size = name.encode(), compressed, crc, size
+
+    @classmethod
+    def deflated(cls, name: str, data: bytes) -> "_RawMember":
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return cls(name, compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+
+
+def _raw_zip(members: Sequence[_RawMember]) -> bytes:
+    """A plain (non-zip64) zip of deflated members, written field by field (PKWARE APPNOTE 4.3)."""
+    output, directory = io.BytesIO(), io.BytesIO()
+    for member in members:
+        offset = output.tell()
+        sizes = (member.crc, len(member.compressed), member.size, len(member.name))
+        output.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, *sizes, 0))
+        output.write(member.name + member.compressed)
+        directory.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, *sizes, 0, 0, 0, 0, 0, offset))
+        directory.write(member.name)
+    start = output.tell()
+    output.write(directory.getvalue())
+    count = len(members)
+    output.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory.getvalue()), start, 0))
+    return output.getvalue()
+
+
+# --- OLE2 compound files: encrypted Office documents, legacy .doc ------------------------------
+
+_FREE, _END, _FAT_SECTOR, _NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+_SECTOR = 512
+_MINI_CUTOFF = 4096
+
+
+def make_encrypted_docx() -> bytes:
+    """What Word writes for a password-protected .docx: an OLE file with an EncryptedPackage stream."""
+    return make_compound_file(
+        {"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00<encryption/>", "EncryptedPackage": b"\x9a" * 5000}
+    )
+
+
+def make_legacy_doc() -> bytes:
+    """A Word 97-2003 .doc (its WordDocument stream), e.g. renamed to .docx by a unit."""
+    return make_compound_file({"WordDocument": b"\xec\xa5\xc1\x00" + b"\x00" * 600, "1Table": b"\x00" * 100})
+
+
+def make_compound_file(streams: Mapping[str, bytes]) -> bytes:
+    """A minimal valid version-3 compound file (MS-CFB) holding up to three streams.
+
+    Streams are padded to the mini-stream cutoff so all live in ordinary sectors: one FAT sector,
+    one directory sector, then the stream data.
+    """
+    assert 1 <= len(streams) <= 3
+    names = sorted(streams, key=lambda name: (len(name), name.upper()))  # MS-CFB directory order
+    payloads = [streams[name].ljust(_MINI_CUTOFF, b"\x00") for name in names]
+    fat = [_FAT_SECTOR, _END]  # sector 0: the FAT itself; sector 1: the directory
+    starts = []
+    for payload in payloads:
+        sectors = -(-len(payload) // _SECTOR)
+        starts.append(len(fat))
+        fat.extend(range(len(fat) + 1, len(fat) + sectors))
+        fat.append(_END)
+    assert len(fat) <= _SECTOR // 4
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        bytes.fromhex("D0CF11E0A1B11AE1"), b"\x00" * 16, 0x3E, 3, 0xFFFE, 9, 6, b"\x00" * 6,
+        0, 1, 1, 0, _MINI_CUTOFF, _END, 0, _END, 0,
+    ) + struct.pack("<109I", 0, *[_FREE] * 108)
+    # a balanced red-black tree: the middle name is the black root, its neighbours red children
+    middle = len(names) // 2
+    entries = [_directory_entry("Root Entry", 5, child=1 + middle, start=_END, size=0)]
+    for position, (name, payload, start) in enumerate(zip(names, payloads, starts)):
+        is_root = position == middle
+        entries.append(
+            _directory_entry(
+                name,
+                2,
+                left=1 + middle - 1 if is_root and middle > 0 else _NO_STREAM,
+                right=1 + middle + 1 if is_root and middle + 1 < len(names) else _NO_STREAM,
+                color=1 if is_root else 0,
+                start=start,
+                size=len(payload),
+            )
+        )
+    unused = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, _NO_STREAM, _NO_STREAM, _NO_STREAM, b"", 0, 0, 0, 0, 0)
+    directory = b"".join(entries) + unused * (_SECTOR // 128 - len(entries))
+    fat_sector = struct.pack(f"<{_SECTOR // 4}I", *fat, *[_FREE] * (_SECTOR // 4 - len(fat)))
+    data = b"".join(payload.ljust(-(-len(payload) // _SECTOR) * _SECTOR, b"\x00") for payload in payloads)
+    return header + fat_sector + directory + data
+
+
+def _directory_entry(
+    name: str, kind: int, *, left: int = _NO_STREAM, right: int = _NO_STREAM, child: int = _NO_STREAM,
+    color: int = 1, start: int, size: int,
+) -> bytes:
+    encoded = name.encode("utf-16-le") + b"\x00\x00"
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ",
+        encoded, len(encoded), kind, color, left, right, child, b"\x00" * 16, 0, 0, 0, start, size,
+    )

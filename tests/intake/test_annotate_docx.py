@@ -1,0 +1,104 @@
+"""The annotated .docx: one Word comment per problem, anchored where the unit must fix it."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.oxml.ns import qn
+
+from intake.annotate import annotate_docx
+from tests.factories.replies import (
+    BODY,
+    SIGNOFF,
+    TITLE,
+    problem_docx,
+    problem_findings,
+    problem_submission,
+    vague,
+)
+from validators.findings import Finding, Location, Severity
+
+
+def commented_text(data: bytes) -> dict[str, str]:
+    """Comment text → the document text its range covers, walking the body in order."""
+    document = docx.Document(io.BytesIO(data))
+    open_ranges: dict[str, list[str]] = {}
+    covered: dict[str, str] = {}
+    for element in document.element.body.iter():
+        if element.tag == qn("w:commentRangeStart"):
+            open_ranges[element.get(qn("w:id"))] = []
+        elif element.tag == qn("w:commentRangeEnd"):
+            comment_id = element.get(qn("w:id"))
+            covered[comment_id] = "".join(open_ranges.pop(comment_id))
+        elif element.tag == qn("w:t"):
+            for parts in open_ranges.values():
+                parts.append(element.text or "")
+    return {comment.text: covered[str(comment.comment_id)] for comment in document.comments}
+
+
+def test_each_problem_gets_one_comment():
+    data = annotate_docx(problem_docx(), problem_findings(), problem_submission())
+    assert len(docx.Document(io.BytesIO(data)).comments) == len(problem_findings())
+
+
+def test_vague_word_comment_covers_exactly_that_word():
+    finding = vague("近日", 2, BODY)
+    covered = commented_text(annotate_docx(problem_docx(), [finding], problem_submission()))
+    assert covered == {finding.message: "近日"}
+
+
+def test_vague_word_across_two_runs_is_covered_exactly():
+    finding = vague("我局", 2, BODY)  # "我" ends one run, "局" starts a bold one
+    covered = commented_text(annotate_docx(problem_docx(), [finding], problem_submission()))
+    assert covered[finding.message] == "我局"
+
+
+def test_splitting_runs_keeps_text_and_formatting():
+    data = annotate_docx(problem_docx(), [vague("我局", 2, BODY)], problem_submission())
+    paragraph = docx.Document(io.BytesIO(data)).paragraphs[1]
+    assert paragraph.text == BODY
+    assert [r.text for r in paragraph.runs if r.bold] == ["局", "在三楼会议室"]
+
+
+def test_pasted_picture_comment_sits_on_its_paragraph():
+    finding = next(f for f in problem_findings() if f.code == "PHOTO_IN_BODY")
+    covered = commented_text(annotate_docx(problem_docx(), [finding], problem_submission()))
+    assert covered[finding.message] == "现场照片："
+
+
+def test_missing_phone_comment_sits_on_the_signoff_line():
+    finding = next(f for f in problem_findings() if f.code == "MISSING_PHONE")
+    covered = commented_text(annotate_docx(problem_docx(), [finding], problem_submission()))
+    assert covered[finding.message] == SIGNOFF
+
+
+def test_document_level_problem_comment_sits_on_the_title():
+    finding = next(f for f in problem_findings() if f.code == "PHOTO_TOO_SMALL")
+    covered = commented_text(annotate_docx(problem_docx(), [finding], problem_submission()))
+    assert covered[finding.message] == TITLE
+
+
+def test_header_problem_is_commented_on_the_title():
+    finding = Finding("VAGUE_WORDING", Severity.ERROR, location=Location("header", 9, 0, 2), message="页眉中的“我局”表述不具体。")
+    covered = commented_text(annotate_docx(problem_docx(), [finding], problem_submission()))
+    assert covered[finding.message] == TITLE
+
+
+def test_offsets_that_do_not_match_the_word_fall_back_to_searching_it():
+    finding = vague("我局", 2, BODY)
+    shifted = Finding(finding.code, finding.severity, evidence=finding.evidence,
+                      location=Location("body", 2, 0, 2), message=finding.message)
+    covered = commented_text(annotate_docx(problem_docx(), [shifted], problem_submission()))
+    assert covered[finding.message] == "我局"
+
+
+def test_comments_carry_the_reviewer_as_author():
+    data = annotate_docx(problem_docx(), problem_findings()[:1], problem_submission())
+    assert [c.author for c in docx.Document(io.BytesIO(data)).comments] == ["信息审核"]
+
+
+def test_review_findings_get_no_comment():
+    finding = Finding("UNKNOWN_UNIT", Severity.REVIEW, message="无法确定报送单位。")
+    data = annotate_docx(problem_docx(), [finding], problem_submission())
+    assert len(docx.Document(io.BytesIO(data)).comments) == 0

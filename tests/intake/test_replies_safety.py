@@ -1,0 +1,203 @@
+"""BAD-INPUTS "Replies": no injection, no backscatter, no loops, a daily cap per recipient."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+from email.message import EmailMessage
+
+import docx
+import pytest
+from sqlalchemy import select
+
+from baosong import BUNDLED_CONFIG
+from baosong.models import OutboxMessage, OutboxState
+from baosong.organisation import load_organisation
+from baosong.settings import RepliesSettings, Settings, SmtpSettings
+from intake.mailparse import parse_mail
+from intake.outbox import queue_reply, send_pending
+from intake.smtp_capture import SmtpCapture
+from tests.factories.replies import DOCX_NAME, UNIT, judgement, problem_docx, stored_item
+from validators.catalogue import load_messages
+from validators.findings import Verdict
+from validators.judge import JudgeContext, judge_mail
+from validators.registry import Registry
+
+SENDER = "xinxi@cjhb.example.cn"
+DOMAIN = "reply.cjhb.example.cn"
+DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@pytest.fixture
+def smtp():
+    with SmtpCapture() as capture:
+        yield capture
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp: SmtpCapture) -> Settings:
+    return replace(
+        settings,
+        smtp=replace(SmtpSettings(), host=smtp.host, port=smtp.port, ssl=False, sender=SENDER, timeout_seconds=5),
+        replies=replace(RepliesSettings(), message_id_domain=DOMAIN, daily_cap=2),
+    )
+
+
+def raw_submission(**headers: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = "青山县信息员 <qsx@example.cn>"
+    message["To"] = "cjhbxx@example.cn"
+    message["Cc"] = "boss@example.cn"
+    message["Subject"] = "报送信息"
+    message["Message-ID"] = "<a1@example.cn>"
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content("请审核。")
+    message.add_attachment(problem_docx(), maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=DOCX_NAME)
+    return message.as_bytes()
+
+
+def judged(raw: bytes):  # noqa: ANN201
+    organisation = load_organisation(BUNDLED_CONFIG, "A")
+    context = JudgeContext(organisation.checks, Registry.of([UNIT]), load_messages(BUNDLED_CONFIG))
+    return judge_mail(parse_mail(raw), context, today=date(2026, 3, 5))
+
+
+def queue(sessions, settings: Settings, judged_mail, number: int = 1):  # noqa: ANN001, ANN201
+    with sessions() as session, session.begin():
+        item = stored_item(session, judged_mail.verdict, number=number)
+        row = queue_reply(session, item=item, judgement=judged_mail, settings=settings, organisation_name="昌吉州生态环境局")
+        return row.id if row else None
+
+
+def test_real_rejected_mail_reply_lists_each_problem_and_comments_each(sessions, mail_settings, smtp):
+    verdict = judged(raw_submission())
+    queue(sessions, mail_settings, verdict)
+    send_pending(sessions, mail_settings)
+    reply = smtp.wait_for(1)[0].message
+    text = reply.get_body(("plain",)).get_content()
+    errors = [f for f in verdict.findings if f.severity == "error"]
+    assert all(f"{n}. {f.message}" in text for n, f in enumerate(errors, 1))
+    document = docx.Document(io.BytesIO(next(reply.iter_attachments()).get_content()))
+    assert len(document.comments) == len(verdict.findings)
+
+
+def test_subject_with_crlf_adds_no_header_and_no_recipient(sessions, mail_settings, smtp):
+    hostile = judgement(subject="会议信息\r\nBcc: x@example.cn")
+    queue(sessions, mail_settings, hostile)
+    send_pending(sessions, mail_settings)
+    captured = smtp.wait_for(1)[0]
+    assert (captured.rcpt_tos, captured.message["Bcc"]) == (("qsx@example.cn",), None)
+
+
+def test_subject_with_crlf_stays_on_one_subject_line(sessions, mail_settings, smtp):
+    queue(sessions, mail_settings, judgement(subject="会议信息\r\nBcc: x@example.cn"))
+    send_pending(sessions, mail_settings)
+    assert str(smtp.wait_for(1)[0].message["Subject"]).startswith("回复：会议信息 Bcc: x@example.cn [")
+
+
+def test_file_name_with_crlf_adds_no_header(sessions, mail_settings, smtp):
+    verdict = judgement()
+    hostile_docx = replace(verdict.docx, display_name="a.docx\r\nX-Injected: 1")
+    queue(sessions, mail_settings, replace(verdict, docx=hostile_docx))
+    send_pending(sessions, mail_settings)
+    reply = smtp.wait_for(1)[0]
+    assert b"\r\nX-Injected" not in reply.data
+
+
+def test_reply_goes_only_to_the_sender_not_to_cc(sessions, mail_settings, smtp):
+    queue(sessions, mail_settings, judged(raw_submission()))
+    send_pending(sessions, mail_settings)
+    assert smtp.wait_for(1)[0].rcpt_tos == ("qsx@example.cn",)
+
+
+def test_reply_goes_to_reply_to_when_given(sessions, mail_settings, smtp):
+    queue(sessions, mail_settings, judged(raw_submission(Reply_To="xinxiyuan@example.cn")))
+    send_pending(sessions, mail_settings)
+    assert smtp.wait_for(1)[0].rcpt_tos == ("xinxiyuan@example.cn",)
+
+
+def test_out_of_office_mail_gets_no_reply(sessions, mail_settings):
+    assert queue(sessions, mail_settings, judged(raw_submission(Auto_Submitted="auto-replied"))) is None
+
+
+def test_bounce_gets_no_reply(sessions, mail_settings):
+    report = EmailMessage()
+    report["From"] = "MAILER-DAEMON@example.cn"
+    report["To"] = "cjhbxx@example.cn"
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report["Message-ID"] = "<bounce1@example.cn>"
+    report.set_content("Delivery failed.")
+    report.add_attachment(raw_submission(), maintype="message", subtype="rfc822")
+    report.replace_header("Content-Type", report["Content-Type"].replace("multipart/mixed", "multipart/report"))
+    assert queue(sessions, mail_settings, judged(report.as_bytes())) is None
+
+
+def test_list_mail_gets_no_reply(sessions, mail_settings):
+    assert queue(sessions, mail_settings, judged(raw_submission(List_Id="<news.example.cn>"))) is None
+
+
+def test_precedence_bulk_gets_no_reply(sessions, mail_settings):
+    assert queue(sessions, mail_settings, judged(raw_submission(Precedence="bulk"))) is None
+
+
+def test_our_own_reply_coming_back_gets_no_reply(sessions, mail_settings, smtp):
+    queue(sessions, mail_settings, judged(raw_submission()))
+    send_pending(sessions, mail_settings)
+    echoed = smtp.wait_for(1)[0].data
+    assert queue(sessions, mail_settings, judged(echoed), number=2) is None
+
+
+def test_our_reply_with_rewritten_message_id_is_still_recognised(sessions, mail_settings):
+    hostile = judgement(message_id="<rewritten@relay.example.cn>", headers={"x-baosong-reply": "rejected"})
+    assert queue(sessions, mail_settings, hostile) is None
+
+
+def test_unit_answering_our_rejection_gets_a_reply(sessions, mail_settings):
+    resubmission = judged(raw_submission(In_Reply_To=f"<abc@{DOMAIN}>"))
+    assert queue(sessions, mail_settings, resubmission) is not None
+
+
+def test_ignored_mail_gets_no_reply(sessions, mail_settings):
+    assert queue(sessions, mail_settings, judgement(verdict=Verdict.IGNORED)) is None
+
+
+def test_sender_address_with_crlf_gets_no_reply(sessions, mail_settings):
+    assert queue(sessions, mail_settings, judgement(sender="qsx@example.cn\r\nRCPT TO:<x@example.cn>")) is None
+
+
+def test_replies_disabled_queue_nothing(sessions, mail_settings):
+    settings = replace(mail_settings, replies=replace(mail_settings.replies, enabled=False))
+    assert queue(sessions, settings, judgement()) is None
+
+
+def states_by_kind(sessions) -> list[tuple[str, str]]:  # noqa: ANN001
+    with sessions() as session:
+        return [(r.kind, r.state) for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+
+
+def test_daily_cap_holds_further_replies_after_one_notice(sessions, mail_settings):
+    for number in range(1, 5):
+        queue(sessions, mail_settings, judgement(), number=number)
+    assert states_by_kind(sessions) == [
+        ("rejected", OutboxState.PENDING),
+        ("rejected", OutboxState.PENDING),
+        ("daily_cap_notice", OutboxState.PENDING),
+        ("rejected", OutboxState.HELD),
+        ("rejected", OutboxState.HELD),
+    ]
+
+
+def test_daily_cap_counts_per_recipient(sessions, mail_settings):
+    for number in range(1, 4):
+        queue(sessions, mail_settings, judgement(sender=f"unit{number}@example.cn"), number=number)
+    assert {state for _, state in states_by_kind(sessions)} == {OutboxState.PENDING}
+
+
+def test_same_item_is_answered_once(sessions, mail_settings):
+    with sessions() as session, session.begin():
+        item = stored_item(session, Verdict.REJECTED)
+        first = queue_reply(session, item=item, judgement=judgement(), settings=mail_settings, organisation_name="")
+        second = queue_reply(session, item=item, judgement=judgement(), settings=mail_settings, organisation_name="")
+        assert second.id == first.id

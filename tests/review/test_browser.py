@@ -1,0 +1,166 @@
+"""The console in real headless Chromium (Debian `chromium`, driven by Playwright).
+
+Under CI=true a missing /usr/bin/chromium fails the run; elsewhere these tests are skipped.
+With BAOSONG_WRITE_SCREENSHOTS=1 they also write docs/screenshots/queue.png and item.png
+(`make screenshots`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from baosong.db import transaction
+from baosong.models import FindingRow
+from tests.review.conftest import NOW, PASSWORD, vague_item
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+STARTUP_SECONDS = 10
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI 环境必须安装 Debian chromium（{CHROMIUM} 不存在）", pytrace=False)
+    pytest.skip(f"{CHROMIUM} 不存在：未安装 Debian chromium，跳过浏览器测试", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=zh-CN"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def showcase(review_settings, db, units, item_id) -> int:
+    """A realistic queue around the item under test; returns the id of the `<script>` item."""
+    samples = [
+        ("阜康市环境保护局开展饮用水水源地环境执法检查", "MISSING_PHONE", "缺少撰稿人手机号。", "review"),
+        ("关于报送我局第一季度生态环境保护工作情况的信息", "PHOTO_TOO_SMALL", "照片“IMG_2031.JPG”只有 245 KB，小于要求的 1 MB。", "rejected"),
+        ("阜康市召开2026年度环境保护目标责任书签订会议", "POSSIBLE_DUPLICATE", "与已采用的信息较为相似（相似度 81%）。", "review"),
+        ("阜康市环境保护局组织学习《中华人民共和国环境保护法》", "NO_EXPLICIT_DATE", "正文中没有写明具体日期（×月×日）。", "rejected"),
+    ]
+    with transaction(db) as session:
+        for n, (title, code, message, verdict) in enumerate(samples, start=1):
+            item = vague_item(review_settings, session, unit_id=units["阜康市环境保护局"], title=title,
+                              subject=title, received_at=NOW - timedelta(hours=3 * n), photo_name=f"现场照片{n}.jpg")
+            item.verdict = verdict
+            item.findings.append(FindingRow(code=code, severity="error" if verdict == "rejected" else "review",
+                                            message=message))
+        hostile = vague_item(review_settings, session, unit_id=None, title="",
+                             subject="<script>alert('xss')</script>关于环保检查的报送", received_at=NOW - timedelta(days=1))
+        return hostile.id
+
+
+@pytest.fixture
+def site(console, showcase) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(console, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=STARTUP_SECONDS)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def log_in(page: Page, site: str, name: str = "wang") -> None:
+    page.goto(f"{site}/login")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="概览")).to_be_visible()
+
+
+def screenshot(page: Page, name: str) -> None:
+    if os.environ.get("BAOSONG_WRITE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def test_a_logged_out_visit_lands_on_the_login_page(page, site):
+    page.goto(f"{site}/queue")
+    assert page.url.startswith(f"{site}/login")
+    expect(page.get_by_role("heading", name="登录管理台")).to_be_visible()
+
+
+def test_the_queue_lists_rejected_and_review_items(page, site):
+    log_in(page, site)
+    page.get_by_role("link", name="待处理队列").click()
+    expect(page.get_by_role("heading", name="待处理队列")).to_contain_text("共 6 条")
+    screenshot(page, "queue.png")
+
+
+def test_the_item_page_highlights_the_vague_word_with_its_suggestion(page, site, item_id):
+    log_in(page, site)
+    page.goto(f"{site}/queue")
+    page.get_by_role("link", name="昌吉市开展春季大气污染防治专项检查").click()
+    expect(page.locator("mark.sev-error")).to_contain_text("近日")
+    expect(page.locator(".finding .fix")).to_contain_text("请改为具体日期")
+    screenshot(page, "item.png")
+
+
+def test_accepting_with_a_reason_counts_for_the_unit_and_is_audited(page, site, item_id):
+    log_in(page, site)
+    expect(page.locator("tr", has_text="昌吉市环境保护局")).to_contain_text("差 8 条")
+    page.goto(f"{site}/items/{item_id}")
+    page.get_by_label("仍予接收的理由（必填）").fill("已电话核实，活动日期为3月16日")
+    page.get_by_role("button", name="仍予接收").click()
+    expect(page.locator(".flash")).to_contain_text("已接收")
+    page.goto(f"{site}/queue")
+    expect(page.get_by_role("link", name="昌吉市开展春季大气污染防治专项检查")).to_have_count(0)
+    page.goto(f"{site}/")
+    expect(page.locator("tr", has_text="昌吉市环境保护局")).to_contain_text("差 7 条")
+    page.goto(f"{site}/audit")
+    expect(page.locator("tbody tr").first).to_contain_text("已电话核实，活动日期为3月16日")
+
+
+def test_a_script_subject_is_shown_as_text(page, site, showcase):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, site)
+    page.goto(f"{site}/queue")
+    expect(page.get_by_role("link", name="<script>alert('xss')</script>关于环保检查的报送")).to_be_visible()
+    page.goto(f"{site}/items/{showcase}")
+    expect(page.locator("dl.mail")).to_contain_text("<script>alert('xss')</script>")
+    assert dialogs == []
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(page, site, item_id):
+    log_in(page, site)
+    page.goto(f"{site}/items/{item_id}")
+    form = page.locator(f'form[action="/items/{item_id}/note"]')
+    form.locator('input[name="csrf_token"]').evaluate("input => input.remove()")
+    form.get_by_label("备注").fill("没有令牌的提交")
+    with page.expect_response(f"{site}/items/{item_id}/note") as answer:
+        form.get_by_role("button", name="添加备注").click()
+    assert answer.value.status == 403
+    expect(page.get_by_role("heading")).to_contain_text("无法完成（403）")

@@ -1,0 +1,95 @@
+"""`baosong adopt / endorse / adjust / commission / report` on a real database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+
+from baosong.cli import main
+from baosong.settings import Settings
+from tests.scoring.conftest import utc
+
+
+@pytest.fixture
+def config_file(settings: Settings, tmp_path: Path) -> Path:
+    path = tmp_path / "baosong.toml"
+    path.write_text(
+        f'[paths]\ndata = "{settings.paths.data}"\n[database]\nurl = "{settings.database_url}"\n'
+        '[rules]\norganisation = "A"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _run(config_file: Path, *args: str):  # noqa: ANN202
+    return CliRunner().invoke(main, ["--config", str(config_file), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def county_item(add_unit, add_item) -> int:  # noqa: ANN001
+    unit = add_unit("昌吉市环境保护局", "县市环保局", ("昌吉市环保局",))
+    return add_item(unit, utc(2026, 3, 2))
+
+
+def test_adopt_json_reports_the_recorded_adoption(config_file: Path, county_item: int) -> None:
+    result = _run(config_file, "adopt", str(county_item), "--outlet", "昌吉信息", "--date", "2026-03-05",
+                  "--proof-date", "2026-03-06", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert (payload["item"], payload["outlet"], payload["proof_received_on"]) == (county_item, "州党委政府信息刊物", "2026-03-06")
+
+
+def test_adopt_with_unknown_item_says_so_in_chinese(config_file: Path, county_item: int) -> None:
+    result = _run(config_file, "adopt", "99999", "--outlet", "昌吉信息")
+    assert result.exit_code == 1 and "找不到信息「99999」" in result.output
+
+
+def test_endorse_then_report_month_writes_word_and_excel_with_the_points(config_file: Path, county_item: int, tmp_path: Path) -> None:
+    _run(config_file, "adopt", str(county_item), "--outlet", "州党委政府信息刊物", "--date", "2026-03-05", "--proof-date", "2026-03-05")
+    _run(config_file, "endorse", str(county_item), "--level", "州", "--date", "2026-03-07")
+    out = tmp_path / "out"
+    result = _run(config_file, "report", "--month", "2026-03", "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["units"][0]["scores"]["政务"]["month"] == 30
+    docx_file = next(out.glob("*.docx"))
+    assert Document(str(docx_file)).tables[0].rows[2].cells[12].text == "30"  # 本月采用得分 (政务)
+    assert load_workbook(next(out.glob("*.xlsx")))["政务信息"]["L2"].value == 30
+
+
+def test_adjust_by_alias_records_a_deduction(config_file: Path, county_item: int) -> None:
+    result = _run(config_file, "adjust", "昌吉市环保局", "--kind", "信息严重失实", "--date", "2026-03-09", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["points"] == -30
+
+
+def test_adjust_without_points_is_refused(config_file: Path, county_item: int) -> None:
+    result = _run(config_file, "adjust", "昌吉市环保局", "--reason", "扣分")
+    assert result.exit_code == 1 and "二者选一" in result.output
+
+
+def test_commission_add_and_deliver_on_time(config_file: Path, county_item: int) -> None:
+    added = json.loads(_run(config_file, "commission", "add", "昌吉市环保局", "--topic", "秋季大气治理", "--due", "2026-03-10", "--json").output)
+    delivered = _run(config_file, "commission", "deliver", str(added["commission"]), str(county_item), "--date", "2026-03-09", "--json")
+    assert json.loads(delivered.output)["on_time"] is True
+
+
+def test_report_year_prints_the_ranking(config_file: Path, county_item: int, tmp_path: Path) -> None:
+    result = _run(config_file, "report", "--year", "2026", "--format", "xlsx", "--out", str(tmp_path / "y"))
+    assert result.exit_code == 0, result.output
+    assert "【县市环保局】" in result.output and "昌吉市环境保护局" in result.output
+
+
+def test_report_with_malformed_month_explains_the_format(config_file: Path) -> None:
+    result = _run(config_file, "report", "--month", "2026/3")
+    assert result.exit_code == 2 and "YYYY-MM" in result.output
+
+
+def test_report_needs_month_or_year(config_file: Path) -> None:
+    result = _run(config_file, "report")
+    assert result.exit_code == 2 and "--month" in result.output

@@ -1,0 +1,465 @@
+"""首报 (first report) rule: find earlier accepted items that carry the same content.
+
+How an item is compared (numbers measured by bench/duplicates.py on tests/factories/corpus.py):
+1. `normalise` drops what does not change the content: character width (NFKC), whitespace,
+   punctuation, stray sign-off fields (审核/撰稿/电话…) and the sending unit's own names.
+2. Candidates come from an inverted index of character 3-grams: only the query's rarest 3-grams
+   are looked up, so the cost stays flat as the corpus grows; the items sharing most of them are
+   the candidates.
+3. Each candidate is scored by rapidfuzz: `content` is the LCS of the two sorted 3-gram sets over
+   the smaller set (shingle containment — sentence order does not matter, an added paragraph does
+   not hurt); `facts` is the share of the smaller side's dates and figures found in the other.
+   similarity = content × facts: the same wording about another date and other figures is another
+   event (the monthly meeting), not a duplicate (SPEC §4).
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import threading
+import time
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import numpy as np
+from rapidfuzz.distance import LCSseq
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from baosong.models.duplicates import DuplicateEntry
+from validators.findings import Finding, Severity
+
+Window = Literal["year"] | int  # "year": the calendar year of the check; an int: that many days back
+
+DEFAULT_DUPLICATE_THRESHOLD = 0.70
+DEFAULT_REVIEW_THRESHOLD = 0.45
+
+SIGNOFF_LABELS = (
+    "审核领导|审核人|审核|审签人|审签|签发人|签发|撰稿人|撰稿|供稿人|供稿|作者|执笔|拟稿人|"
+    "手机号码|手机号|手机|联系电话|电话|联系方式|联系人"
+)
+SIGNOFF_LINE = re.compile(rf"^\s*[(（]?\s*(?:{SIGNOFF_LABELS})\s*[:：].*$", re.MULTILINE)
+NUMERIC_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
+LEADING_ZERO = re.compile(r"(?<!\d)0(\d)(?=[月日号])")
+NOT_CONTENT = re.compile(r"[^\w.%]|_|(?<!\d)\.|\.(?!\d)|(?<!\d)%")
+DATE_FACT = re.compile(r"(?:\d{4}年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
+YEAR = re.compile(r"\d{4}年")
+NUMBER_FACT = re.compile(r"\d+(?:\.\d+)?(?:%|[万亿]?[\u4e00-\u9fff])?")
+
+
+# --- comparing two texts ---------------------------------------------------------------------
+
+
+def normalise(text: str, unit_names: Sequence[str] = ()) -> str:
+    """The content of `text`: no sign-off lines, no unit names, no punctuation or whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = SIGNOFF_LINE.sub("", text)
+    names = {unicodedata.normalize("NFKC", name).strip() for name in unit_names}
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        text = text.replace(name, "")
+    text = NUMERIC_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
+    text = LEADING_ZERO.sub(r"\1", text)
+    return NOT_CONTENT.sub("", text.lower())
+
+
+def shingles(normalised: str) -> list[int]:
+    """The distinct character 3-grams, sorted, each packed into one int (three 21-bit code points)."""
+    if not normalised:
+        return []
+    codes = np.frombuffer(normalised.ljust(3).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return np.unique((codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]).tolist()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an item states: dates (month and day, years left out) and figures with their measure word."""
+
+    dates: Counter[str]
+    figures: Counter[str]
+
+    @property
+    def all(self) -> Counter[str]:
+        return self.dates + self.figures
+
+
+def facts(normalised: str) -> Facts:
+    dates: Counter[str] = Counter()
+    for m in DATE_FACT.finditer(normalised):
+        dates[f"{m[1]}月{m[2]}日" if m[2] else f"{m[1]}月"] += 1
+    rest = YEAR.sub(" ", DATE_FACT.sub(" ", normalised))
+    return Facts(dates, Counter(NUMBER_FACT.findall(rest)))
+
+
+def content_similarity(a: list[int], b: list[int]) -> float:
+    """Shingle containment: rapidfuzz's LCS of two sorted 3-gram lists is their intersection."""
+    if not a or not b:
+        return 0.0
+    return LCSseq.similarity(a, b) / min(len(a), len(b))
+
+
+def agreement(a: Counter[str], b: Counter[str]) -> float:
+    """Share of the smaller side's facts found in the other; 1.0 when one side states none."""
+    smaller = min(a.total(), b.total())
+    if smaller == 0:
+        return 1.0
+    return (a & b).total() / smaller
+
+
+@dataclass(frozen=True)
+class Comparison:
+    content: float  # shingle containment, 0–1
+    facts: float  # agreement of dates and figures, 0–1
+    dates_differ: bool  # the smaller side names a date the other does not
+
+    @property
+    def similarity(self) -> float:
+        return self.content * self.facts
+
+
+def compare(query_grams: list[int], query_facts: Facts, candidate: str) -> Comparison:
+    """Compare a query (its 3-grams and facts) with a candidate's normalised text."""
+    candidate_facts = facts(candidate)
+    return Comparison(
+        content_similarity(query_grams, shingles(candidate)),
+        agreement(query_facts.all, candidate_facts.all),
+        agreement(query_facts.dates, candidate_facts.dates) < 1.0,
+    )
+
+
+def compare_texts(query: str, candidate: str) -> Comparison:
+    """Compare two normalised texts."""
+    return compare(shingles(query), facts(query), candidate)
+
+
+# --- the index ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    """An accepted item as the index holds it; `normalised` comes from `normalise`."""
+
+    item_id: int
+    unit: str
+    receipt: str | None
+    date: date
+    normalised: str
+
+    @classmethod
+    def from_text(
+        cls,
+        *,
+        item_id: int,
+        text: str,
+        unit_name: str,
+        receipt: str | None,
+        accepted_on: date,
+        unit_names: Sequence[str] = (),
+    ) -> IndexedItem:
+        return cls(item_id, unit_name, receipt, accepted_on, normalise(text, (unit_name, *unit_names)))
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    item_id: int
+    receipt: str | None
+    unit: str
+    date: date
+    similarity: float
+    duplicate: bool  # True at/above the duplicate threshold, False = possible duplicate
+
+
+@dataclass(frozen=True)
+class DuplicateConfig:
+    """The `[duplicates]` section of an organisation's checks."""
+
+    window: Window = "year"
+    duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD
+
+    def __post_init__(self) -> None:
+        if self.window != "year" and not (isinstance(self.window, int) and self.window > 0):
+            raise ValueError(f"[duplicates] window 应为 \"year\" 或正整数天数，现为 {self.window!r}")
+        if not 0 < self.review_threshold <= self.duplicate_threshold <= 1:
+            raise ValueError("[duplicates] 需满足 0 < review_threshold ≤ duplicate_threshold ≤ 1")
+
+    @classmethod
+    def from_mapping(cls, section: Mapping[str, Any]) -> DuplicateConfig:
+        unknown = set(section) - {"window", "duplicate_threshold", "review_threshold"}
+        if unknown:
+            raise ValueError(f"[duplicates] 中有未知的设置项：{', '.join(sorted(unknown))}")
+        return cls(**section)
+
+
+def in_window(entry_date: date, window: Window, *, year: int | None, on: date) -> bool:
+    if window == "year":
+        return entry_date.year == (year or on.year)
+    return entry_date >= on - timedelta(days=window)
+
+
+class DuplicateIndex:
+    """In-memory 3-gram inverted index over accepted items, with the final rapidfuzz scoring."""
+
+    def __init__(
+        self,
+        *,
+        duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
+        review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+        window: Window = "year",
+        probes: int = 48,
+        candidates: int = 8,
+    ) -> None:
+        self.config = DuplicateConfig(window, duplicate_threshold, review_threshold)
+        self.probes = probes  # how many of the query's rarest 3-grams are looked up
+        self.candidates = candidates  # how many items are scored in full
+        self._entries: list[IndexedItem | None] = []  # by slot; None once removed or replaced
+        self._slots: dict[int, int] = {}  # item id -> slot
+        self._postings: dict[int, array] = {}  # 3-gram -> slots
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, item_id: int) -> bool:
+        return item_id in self._slots
+
+    def add(self, entry: IndexedItem) -> None:
+        """Index `entry`, replacing an earlier version of the same item."""
+        self.remove(entry.item_id)
+        slot = len(self._entries)
+        self._entries.append(entry)
+        self._slots[entry.item_id] = slot
+        for gram in shingles(entry.normalised):
+            postings = self._postings.get(gram)
+            if postings is None:
+                self._postings[gram] = array("I", (slot,))
+            else:
+                postings.append(slot)
+
+    def remove(self, item_id: int) -> None:
+        slot = self._slots.pop(item_id, None)
+        if slot is not None:
+            self._entries[slot] = None  # its postings are skipped from now on
+
+    def find(
+        self,
+        text: str,
+        *,
+        unit_names: Sequence[str] = (),
+        year: int | None = None,
+        exclude_item_id: int | None = None,
+        on: date | None = None,
+    ) -> list[DuplicateMatch]:
+        """Earlier items at or above the review threshold, most similar first.
+
+        `on` is the day of the check (default today): the window counts back from it."""
+        on = on or date.today()
+        query = normalise(text, unit_names)
+        grams = shingles(query)
+        query_facts = facts(query)
+        matches = []
+        for entry in self._candidates(grams, year=year, on=on, exclude=exclude_item_id):
+            comparison = compare(grams, query_facts, entry.normalised)
+            score = comparison.similarity
+            if score >= self.config.review_threshold:
+                # Same wording and figures on another date: a corrected resend or the next routine
+                # meeting; only a clerk can tell, so it is never more than a possible duplicate.
+                duplicate = score >= self.config.duplicate_threshold and not comparison.dates_differ
+                matches.append(DuplicateMatch(entry.item_id, entry.receipt, entry.unit, entry.date, score, duplicate))
+        return sorted(matches, key=lambda m: (-m.similarity, m.date, m.item_id))
+
+    def _candidates(self, grams: Iterable[int], *, year: int | None, on: date, exclude: int | None) -> list[IndexedItem]:
+        """Items that share most of the query's rarest 3-grams, within the window."""
+        lists = [p for p in map(self._postings.get, grams) if p is not None]
+        hits: Counter[int] = Counter()
+        for postings in heapq.nsmallest(self.probes, lists, key=len):
+            hits.update(postings)
+        chosen = []
+        for slot in _most_hits_first(hits, 4 * self.candidates):
+            entry = self._entries[slot]
+            if entry is None or entry.item_id == exclude:
+                continue
+            if not in_window(entry.date, self.config.window, year=year, on=on):
+                continue
+            chosen.append(entry)
+            if len(chosen) == self.candidates:
+                break
+        return chosen
+
+
+def _most_hits_first(hits: Counter[int], first: int) -> Iterator[int]:
+    """Slots by hit count; the full ranking is built only when the first few do not suffice."""
+    top = hits.most_common(first)
+    yield from (slot for slot, _ in top)
+    if len(top) == first:
+        yield from (slot for slot, _ in hits.most_common()[first:])
+
+
+# --- the index kept in the database ------------------------------------------------------------
+
+GAP_PATIENCE_SECONDS = 300.0  # how long an unseen id below the newest is awaited (PostgreSQL commit order)
+
+
+class DuplicateStore:
+    """The index shared through the database by every worker.
+
+    Accepting an item writes one row (`index_item`) in the accepting transaction; revoking writes
+    a tombstone (`remove_item`). Each worker loads the rows once and, before every query, reads
+    the rows with a higher id than it has seen, so all workers see every accepted item."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
+        review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+        window: Window = "year",
+    ) -> None:
+        self._sessions = sessions
+        self.index = DuplicateIndex(
+            duplicate_threshold=duplicate_threshold, review_threshold=review_threshold, window=window
+        )
+        self._last_id = 0
+        self._gaps: dict[int, float] = {}  # id -> when first missed
+        self._lock = threading.Lock()
+        self._load()
+
+    @classmethod
+    def from_config(cls, sessions: sessionmaker[Session], config: DuplicateConfig) -> DuplicateStore:
+        return cls(
+            sessions,
+            duplicate_threshold=config.duplicate_threshold,
+            review_threshold=config.review_threshold,
+            window=config.window,
+        )
+
+    def _load(self) -> None:
+        start = _window_start(self.index.config.window, date.today())
+        with self._sessions() as session:
+            self._last_id = session.scalar(select(DuplicateEntry.id).order_by(DuplicateEntry.id.desc()).limit(1)) or 0
+            query = select(*_COLUMNS).where(
+                DuplicateEntry.removed.is_(False),
+                DuplicateEntry.accepted_on >= start,
+                DuplicateEntry.id <= self._last_id,
+            )
+            for row in session.execute(query):
+                self.index.add(_entry(row))
+
+    def refresh(self) -> int:
+        """Apply the rows other workers (and this one) committed since the last call."""
+        with self._lock:
+            return self._refresh()
+
+    def _refresh(self) -> int:
+        condition = DuplicateEntry.id > self._last_id
+        if self._gaps:
+            condition = or_(condition, DuplicateEntry.id.in_(list(self._gaps)))
+        with self._sessions() as session:
+            rows = session.execute(select(*_COLUMNS, DuplicateEntry.removed).where(condition).order_by(DuplicateEntry.id)).all()
+        now = time.monotonic()
+        for row in rows:
+            self._gaps.pop(row.id, None)
+            if row.id > self._last_id:
+                self._gaps.update(dict.fromkeys(range(self._last_id + 1, row.id), now))
+                self._last_id = row.id
+            if row.removed:
+                self.index.remove(row.item_id)
+            else:
+                self.index.add(_entry(row))
+        self._gaps = {gap: seen for gap, seen in self._gaps.items() if now - seen < GAP_PATIENCE_SECONDS}
+        return len(rows)
+
+    def find(
+        self,
+        text: str,
+        *,
+        unit_names: Sequence[str] = (),
+        year: int | None = None,
+        exclude_item_id: int | None = None,
+        on: date | None = None,
+    ) -> list[DuplicateMatch]:
+        with self._lock:
+            self._refresh()
+            return self.index.find(text, unit_names=unit_names, year=year, exclude_item_id=exclude_item_id, on=on)
+
+    @staticmethod
+    def index_item(
+        session: Session,
+        *,
+        item_id: int,
+        text: str,
+        unit_name: str,
+        receipt: str | None,
+        accepted_on: date,
+        unit_names: Sequence[str] = (),
+    ) -> None:
+        """Record an accepted item; call inside the transaction that accepts it."""
+        entry = IndexedItem.from_text(
+            item_id=item_id, text=text, unit_name=unit_name, receipt=receipt, accepted_on=accepted_on, unit_names=unit_names
+        )
+        _replace_row(
+            session,
+            DuplicateEntry(
+                item_id=item_id, unit_name=unit_name, receipt=receipt, accepted_on=accepted_on, normalised=entry.normalised
+            ),
+        )
+
+    @staticmethod
+    def remove_item(session: Session, item_id: int) -> None:
+        """Take an item out of the index (acceptance revoked); other workers see a tombstone."""
+        _replace_row(session, DuplicateEntry(item_id=item_id, removed=True))
+
+
+_COLUMNS = (
+    DuplicateEntry.id,
+    DuplicateEntry.item_id,
+    DuplicateEntry.unit_name,
+    DuplicateEntry.receipt,
+    DuplicateEntry.accepted_on,
+    DuplicateEntry.normalised,
+)
+
+
+def _entry(row: Any) -> IndexedItem:
+    return IndexedItem(row.item_id, row.unit_name, row.receipt, row.accepted_on, row.normalised)
+
+
+def _replace_row(session: Session, row: DuplicateEntry) -> None:
+    """One row per item: the newest state gets a new id, so every worker's refresh sees it."""
+    session.execute(delete(DuplicateEntry).where(DuplicateEntry.item_id == row.item_id))
+    session.add(row)
+    session.flush()
+
+
+def _window_start(window: Window, today: date) -> date:
+    return date(today.year, 1, 1) if window == "year" else today - timedelta(days=window)
+
+
+# --- findings -----------------------------------------------------------------------------------
+
+
+def duplicate_findings(matches: Sequence[DuplicateMatch]) -> list[Finding]:
+    """At most one finding: DUPLICATE naming the first (首报) of the duplicates, else
+    POSSIBLE_DUPLICATE naming the most similar item."""
+    duplicates = [m for m in matches if m.duplicate]
+    if duplicates:
+        first = min(duplicates, key=lambda m: (m.date, m.item_id))
+        return [Finding("DUPLICATE", Severity.ERROR, _params(first), _params(first))]
+    if matches:
+        best = max(matches, key=lambda m: m.similarity)
+        return [Finding("POSSIBLE_DUPLICATE", Severity.REVIEW, _params(best), _params(best))]
+    return []
+
+
+def _params(match: DuplicateMatch) -> dict[str, Any]:
+    return {
+        "item_id": match.item_id,
+        "receipt": match.receipt,
+        "unit": match.unit,
+        "date": match.date.isoformat(),
+        "similarity": round(match.similarity, 3),
+    }
