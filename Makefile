@@ -29,3 +29,6 @@ screenshots: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data build *.egg-info
+
+docs: $(STAMP)
+	$(PY) scripts/render_rules_doc.py
