@@ -40,17 +40,23 @@ CLOUD_LINK_PATTERNS: tuple[str, ...] = (
 )
 # Bodies are scanned up to this many characters: links sit near the top, and this bounds the work.
 MAX_SCANNED_CHARS = 1_000_000
+MAX_LINK_CHARS = 2_000
 
-_LINK = re.compile(
-    r"(?:https?://)?(?:" + "|".join(CLOUD_LINK_PATTERNS) + r")[^\s\"'<>()\[\]]*",
-    re.IGNORECASE,
-)
+# Anything shaped like host/path, starting where no other host character precedes it (so the
+# scan is linear); each is then matched against the providers. ASCII only: Chinese text around
+# a link must neither join it nor make the search backtrack. The path: printable ASCII but quotes,
+# angle brackets, parentheses and square brackets (what encloses links in text and HTML).
+_CANDIDATE = re.compile(r"(?<![A-Za-z0-9.-])(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/[!#-&*-;=?-Z\\^-~]*")
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+_PROVIDER = re.compile("|".join(CLOUD_LINK_PATTERNS), re.IGNORECASE)
 
 
 def find_cloud_links(*bodies: str) -> list[str]:
     """Distinct links in order of appearance; HTML entities (&amp;) are unescaped."""
     found: dict[str, None] = {}
     for body in bodies:
-        for match in _LINK.finditer(body[:MAX_SCANNED_CHARS]):
-            found.setdefault(html.unescape(match.group(0)).rstrip(".,;，。；"), None)
+        for match in _CANDIDATE.finditer(body[:MAX_SCANNED_CHARS]):
+            link = match.group(0)[:MAX_LINK_CHARS]
+            if _PROVIDER.match(_SCHEME.sub("", link)):
+                found.setdefault(html.unescape(link).rstrip(".,;，。；"), None)
     return list(found)

@@ -110,6 +110,15 @@ def lease_name(settings: MailboxSettings) -> str:
     return f"{mailbox_name(settings)}/{settings.folder}"
 
 
+def download_limit(app: App) -> int:
+    """Messages above this are judged from their headers (OVERSIZED_MESSAGE), never downloaded.
+
+    The judge decides OVERSIZED_MESSAGE by the organisation's limit; the mailbox setting can only
+    lower the download limit further.
+    """
+    return min(app.settings.mailbox.max_message_bytes, app.organisation.checks.max_message_bytes)
+
+
 def connect(settings: MailboxSettings) -> BaseMailBox:
     kind = MailBox if settings.ssl else MailBoxUnencrypted
     box = kind(settings.host, settings.port, timeout=settings.timeout_seconds)
@@ -350,7 +359,7 @@ class ImapIntake:
         return True
 
     def _take_in(self, state: FolderState, uid: int, size: int, report: CycleReport) -> MessageResult:
-        oversized = size > self.settings.max_message_bytes
+        oversized = size > download_limit(self.app)
         raw = fetch_bytes(self.box, uid, headers_only=oversized)
         if raw is None:  # deleted on the server between listing and fetching: nothing to keep
             self._advance(state, uid, size, None)

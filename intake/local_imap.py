@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
+from imap_tools.imap_utf7 import utf7_encode
 from pymap.backend.dict import DictBackend
 from pymap.backend.dict.mailbox import MailboxData
 from pymap.imap import IMAPService
@@ -32,6 +33,11 @@ START_TIMEOUT = 10.0
 # Coremail) also keep keywords such as "$Baosong". Allowing the keyword wildcard makes the local
 # server behave like them.
 MailboxData.permanent_flags = property(lambda self: get_system_flags() | {Flag(b"\\*")})  # type: ignore[assignment]
+
+
+def _quoted(folder: str) -> str:
+    """A folder name as IMAP wants it: modified UTF-7 (RFC 3501 §5.1.3), quoted."""
+    return '"' + utf7_encode(folder).decode("ascii") + '"'
 
 
 @dataclass(frozen=True)
@@ -137,14 +143,14 @@ class LocalImapServer:
     def create_folder(self, folder: str) -> None:
         connection = self.client()
         try:
-            connection.create(folder)
+            connection.create(_quoted(folder))
         finally:
             connection.logout()
 
     def messages(self, folder: str = "INBOX") -> list[ServerMessage]:
         connection = self.client()
         try:
-            connection.select(folder, readonly=True)
+            connection.select(_quoted(folder), readonly=True)
             status, data = connection.uid("FETCH", "1:*", "(UID RFC822.SIZE FLAGS)")
         finally:
             connection.logout()
@@ -163,7 +169,7 @@ class LocalImapServer:
     def uidvalidity(self, folder: str = "INBOX") -> int:
         connection = self.client()
         try:
-            status, data = connection.status(folder, "(UIDVALIDITY)")
+            status, data = connection.status(_quoted(folder), "(UIDVALIDITY)")
         finally:
             connection.logout()
         return int(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1))
@@ -186,7 +192,7 @@ class Appender:
 
     def append(self, raw: bytes, *, folder: str = "INBOX", flags: Iterable[str] = ()) -> int:
         flag_list = f"({' '.join(flags)})" if flags else None
-        status, data = self._connection.append(folder, flag_list, None, raw)
+        status, data = self._connection.append(_quoted(folder), flag_list, None, raw)
         if status != "OK":
             raise RuntimeError(f"APPEND failed: {data!r}")
         found = re.search(rb"APPENDUID \d+ (\d+)", data[0] or b"")

@@ -10,7 +10,7 @@ from email.message import Message
 from email.utils import parseaddr, parsedate_to_datetime
 
 from intake.charsets import decode_bytes
-from intake.headertext import MAX_HEADER_CHARS, decode_header_text, header_bytes
+from intake.headertext import decode_header_text, header_bytes
 
 # Always present in ParsedMail.headers ("" when the mail has none); the others only when present.
 CORE_HEADERS = ("from", "to", "subject", "date", "message-id", "return-path", "auto-submitted", "precedence")
@@ -19,6 +19,9 @@ EXTRA_HEADERS = (
     "list-id", "x-auto-response-suppress", "x-autoreply", "delivered-to", "x-baosong-reply",
 )  # fmt: skip
 MAX_ID_CHARS = 998
+# Longest address header read: a real From/Reply-To is far shorter; the address regex and the
+# stdlib's address parser are both slow on long hostile values.
+MAX_ADDRESS_CHARS = 1_000
 MAX_REFERENCES = 100
 EARLIEST_PLAUSIBLE_YEAR = 1980
 
@@ -72,8 +75,11 @@ def read_envelope(message: Message, fallbacks: Iterable[str], defects: list[str]
 def mailbox(value: str, fallbacks: Iterable[str] = ()) -> tuple[str, str]:
     """(lower-case address, decoded display name) of the first mailbox in an address header."""
     fallbacks = tuple(fallbacks)
-    text = decode_bytes(header_bytes(value)[:MAX_HEADER_CHARS], None, fallbacks)
-    name, address = parseaddr(text)
+    text = decode_bytes(header_bytes(value)[:MAX_ADDRESS_CHARS], None, fallbacks)
+    try:
+        name, address = parseaddr(text)
+    except RecursionError:  # "((((…": the stdlib recurses once per nested comment
+        name, address = "", ""
     if "@" not in address:
         found = _ADDRESS.search(text)
         address, name = (found.group(0), "") if found else ("", name)

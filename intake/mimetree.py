@@ -78,8 +78,7 @@ def read_headers(raw: bytes, start: int, end: int, defects: list[str]) -> tuple[
     block_end, body_start = _header_block_end(raw, start, end)
     if block_end - start > MAX_HEADER_BYTES:
         defects.append("header_block_too_large")
-        cut = raw.rfind(b"\n", start, start + MAX_HEADER_BYTES)
-        block_end = cut + 1 if cut > start else start + MAX_HEADER_BYTES
+        block_end = start + MAX_HEADER_BYTES  # a field cut here is cut like any overlong one
     lines = _header_lines(raw[start:block_end], defects)
     return _PARSER.parsebytes(b"".join(lines) + b"\r\n"), body_start
 

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 
 MAX_FILES = 10
 
-_BLOCK = re.compile(
-    r"^begin(?:-base64)? [0-7]{3,4} ([^\r\n]+?)[ \t]*\r?\n(.*?)^end[ \t]*$\r?\n?",
-    re.MULTILINE | re.DOTALL,
-)
+_BEGIN = re.compile(r"^begin [0-7]{3,4} ([^\r\n]*\S)[ \t]*\r?$", re.MULTILINE)
+_END = re.compile(r"^end[ \t]*\r?$\n?", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -21,18 +19,24 @@ class UuFile:
 
 
 def extract_uuencoded(text: str) -> tuple[list[UuFile], str]:
-    """The files found (at most MAX_FILES) and the text with their blocks removed."""
+    """The files found (at most MAX_FILES) and the text with their blocks removed.
+
+    One forward scan: each `begin` looks for its `end` once, so a body of many `begin` lines
+    without an `end` costs a few passes over the text, never one per line."""
     if "begin " not in text:
         return [], text
     files: list[UuFile] = []
-
-    def take(match: re.Match[str]) -> str:
-        if len(files) >= MAX_FILES:
-            return match.group(0)
-        files.append(UuFile(match.group(1), _decode_lines(match.group(2).splitlines())))
-        return ""
-
-    return files, _BLOCK.sub(take, text)
+    kept: list[str] = []
+    position = 0
+    while len(files) < MAX_FILES and (begin := _BEGIN.search(text, position)):
+        end = _END.search(text, begin.end())
+        if end is None:
+            break
+        files.append(UuFile(begin.group(1), _decode_lines(text[begin.end() : end.start()].splitlines())))
+        kept.append(text[position : begin.start()])
+        position = end.end()
+    kept.append(text[position:])
+    return files, "".join(kept)
 
 
 def _decode_lines(lines: list[str]) -> bytes:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baosong.models import AuditEntry, Item, RawMessage, Unit, utcnow
+from baosong.pipeline import index_accepted
 from baosong.receipts import next_receipt
 from intake.outbox import queue_followup
 from review.localtime import as_local
@@ -39,7 +40,7 @@ def accept(
     item.decided_at = now
     if item.receipt is None:
         item.receipt = next_receipt(session, receipt_prefix, as_local(now).year)
-    _index_as_accepted(session, item)
+    _index_as_accepted(session, item, now)
     _audit(session, actor, "accept", item, reason, {"from": before, "receipt": item.receipt})
     if reply:
         _queue_reply(session, item, "accepted_by_clerk", actor, reason)
@@ -145,21 +146,10 @@ def _audit(session: Session, actor: str, action: str, item: Item, reason: str, d
     session.add(AuditEntry(actor=actor, action=action, item_id=item.id, reason=reason.strip(), details=details))
 
 
-def _index_as_accepted(session: Session, item: Item) -> None:
+def _index_as_accepted(session: Session, item: Item, now: datetime) -> None:
     """Make a clerk-accepted item an earlier item for the 首报 duplicate check, like any accepted one."""
-    try:
-        from validators.duplicates import DuplicateStore
-    except ImportError:  # the duplicate index is being written in parallel
-        return
-    accepted_on: datetime = item.accepted_at or utcnow()
-    DuplicateStore.index_item(
-        session,
-        item_id=item.id,
-        text=item.text,
-        unit_name=item.unit.name if item.unit else "",
-        receipt=item.receipt,
-        accepted_on=as_local(accepted_on).date(),
-    )
+    names = (item.unit.name, *item.unit.aliases) if item.unit else ()
+    index_accepted(session, item, names, as_local(now).date())
 
 
 def _queue_reply(session: Session, item: Item, kind: str, actor: str, note: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, select, true
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from baosong.models import AuditEntry, FindingRow, Item, MailboxCursor, OutboxMessage, RawMessage, Unit
 from review.localtime import as_local, day_start_utc, month_bounds, today_bounds
@@ -114,14 +114,20 @@ def queue_page(session: Session, filters: QueueFilters, page: int, is_admin: boo
     total = session.scalar(select(func.count(Item.id)).where(*conditions)) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), pages)
-    items = session.scalars(
-        select(Item)
-        .where(*conditions)
-        .options(selectinload(Item.unit))
-        .order_by(Item.received_at.desc(), Item.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    # Page through ids first: sorting narrow index entries, not whole rows with their document text.
+    ids = list(
+        session.scalars(
+            select(Item.id)
+            .where(*conditions)
+            .order_by(Item.received_at.desc(), Item.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
+    loaded = {item.id: item for item in session.scalars(
+        select(Item).where(Item.id.in_(ids)).options(selectinload(Item.unit), defer(Item.text), defer(Item.document))
+    )}
+    items = [loaded[item_id] for item_id in ids]
     codes = _codes_by_item(session, [item.id for item in items])
     return QueuePage([QueueRow(item, codes.get(item.id, [])) for item in items], total, page, pages)
 

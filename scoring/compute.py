@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from scoring.ruleset import UNCLASSED, Quota, RuleSet
+from scoring.ruleset import Quota, RuleSet
 
 # ---------------------------------------------------------------- input records
 
@@ -533,7 +533,6 @@ def compute_year(ruleset: RuleSet, books: Books, year: int) -> YearReport:
 
 
 __all__ = [
-    "UNCLASSED",
     "AdjustmentRecord",
     "AdoptionRecord",
     "Books",

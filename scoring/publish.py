@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from scoring.chart import render_progress_chart
+from scoring.chart import charted_groups, render_progress_chart
 from scoring.compute import MonthReport, YearReport
 from scoring.report_docx import write_month_docx, write_year_docx
 from scoring.report_xlsx import write_month_xlsx, write_year_xlsx
@@ -18,16 +18,12 @@ def month_basename(report: MonthReport) -> str:
 
 
 def write_month_reports(report: MonthReport, out_dir: Path, formats: tuple[str, ...], issued_on: date) -> list[Path]:
-    """The files written: .docx (with one progress chart per group that has targets) and/or .xlsx."""
+    """The files written: .docx (with its progress chart when any unit has a target) and/or .xlsx."""
     base = month_basename(report)
     written: list[Path] = []
     if "docx" in formats:
-        charts = {
-            group.name: render_progress_chart(report, group.name, out_dir / f"{base}-{group.name}进度.png")
-            for group in report.ruleset.groups
-            if any(row.scores[group.name].target for row in report.units)
-        }
-        written += [*charts.values(), write_month_docx(report, out_dir / f"{base}.docx", charts, issued_on)]
+        chart = render_progress_chart(report, out_dir / f"{base}-进度.png") if charted_groups(report) else None
+        written += [*([chart] if chart else []), write_month_docx(report, out_dir / f"{base}.docx", chart, issued_on)]
     if "xlsx" in formats:
         written.append(write_month_xlsx(report, out_dir / f"{base}.xlsx"))
     return written

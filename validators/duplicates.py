@@ -20,9 +20,8 @@ import re
 import threading
 import time
 import unicodedata
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -37,8 +36,10 @@ from validators.findings import Finding, Severity
 
 Window = Literal["year"] | int  # "year": the calendar year of the check; an int: that many days back
 
-DEFAULT_DUPLICATE_THRESHOLD = 0.70
-DEFAULT_REVIEW_THRESHOLD = 0.45
+DEFAULT_DUPLICATE_THRESHOLD = 0.50
+DEFAULT_REVIEW_THRESHOLD = 0.40
+KEY_SIZE = 5  # characters per candidate key
+SLOT_BYTES = 4  # posting lists hold slots as uint32
 
 SIGNOFF_LABELS = (
     "审核领导|审核人|审核|审签人|审签|签发人|签发|撰稿人|撰稿|供稿人|供稿|作者|执笔|拟稿人|"
@@ -47,7 +48,8 @@ SIGNOFF_LABELS = (
 SIGNOFF_LINE = re.compile(rf"^\s*[(（]?\s*(?:{SIGNOFF_LABELS})\s*[:：].*$", re.MULTILINE)
 NUMERIC_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 LEADING_ZERO = re.compile(r"(?<!\d)0(\d)(?=[月日号])")
-NOT_CONTENT = re.compile(r"[^\w.%]|_|(?<!\d)\.|\.(?!\d)|(?<!\d)%")
+NOT_CONTENT = re.compile(r"[^\w.%]+|_+")
+STRAY_SIGN = re.compile(r"(?<!\d)[.%]+|\.(?!\d)")  # keeps 45.6 and 98%
 DATE_FACT = re.compile(r"(?:\d{4}年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
 YEAR = re.compile(r"\d{4}年")
 NUMBER_FACT = re.compile(r"\d+(?:\.\d+)?(?:%|[万亿]?[\u4e00-\u9fff])?")
@@ -65,15 +67,32 @@ def normalise(text: str, unit_names: Sequence[str] = ()) -> str:
         text = text.replace(name, "")
     text = NUMERIC_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
     text = LEADING_ZERO.sub(r"\1", text)
-    return NOT_CONTENT.sub("", text.lower())
+    text = NOT_CONTENT.sub("", text.lower())
+    return STRAY_SIGN.sub("", text) if "." in text or "%" in text else text
 
 
 def shingles(normalised: str) -> list[int]:
     """The distinct character 3-grams, sorted, each packed into one int (three 21-bit code points)."""
     if not normalised:
         return []
-    codes = np.frombuffer(normalised.ljust(3).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = _codes(normalised, 3)
     return np.unique((codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]).tolist()
+
+
+def index_keys(normalised: str) -> list[int]:
+    """The distinct character 5-grams, hashed: rarer than 3-grams, so each lookup is short."""
+    if not normalised:
+        return []
+    codes = _codes(normalised, KEY_SIZE)
+    keys = np.zeros(len(codes) - KEY_SIZE + 1, dtype=np.uint64)
+    for offset in range(KEY_SIZE):
+        keys = keys * np.uint64(1_000_003) + codes[offset : len(codes) - KEY_SIZE + 1 + offset]
+    return np.unique(keys).tolist()
+
+
+def _codes(normalised: str, width: int) -> np.ndarray:
+    padded = normalised.ljust(width)
+    return np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -122,11 +141,16 @@ class Comparison:
         return self.content * self.facts
 
 
-def compare(query_grams: list[int], query_facts: Facts, candidate: str) -> Comparison:
-    """Compare a query (its 3-grams and facts) with a candidate's normalised text."""
+def compare(query_grams: list[int], query_facts: Facts, candidate: str, *, floor: float = 0.0) -> Comparison:
+    """Compare a query (its 3-grams and facts) with a candidate's normalised text.
+
+    Facts are not read when the content alone stays under `floor` (the similarity cannot reach it)."""
+    content = content_similarity(query_grams, shingles(candidate))
+    if content < floor:
+        return Comparison(content, 0.0, False)
     candidate_facts = facts(candidate)
     return Comparison(
-        content_similarity(query_grams, shingles(candidate)),
+        content,
         agreement(query_facts.all, candidate_facts.all),
         agreement(query_facts.dates, candidate_facts.dates) < 1.0,
     )
@@ -211,15 +235,20 @@ class DuplicateIndex:
         duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
         review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
         window: Window = "year",
-        probes: int = 48,
-        candidates: int = 8,
+        probes: int = 32,
+        candidates: int = 5,
+        max_postings: int = 2000,
     ) -> None:
         self.config = DuplicateConfig(window, duplicate_threshold, review_threshold)
         self.probes = probes  # how many of the query's rarest 3-grams are looked up
         self.candidates = candidates  # how many items are scored in full
+        self.max_postings = max_postings  # a key in more items than this is never looked up
         self._entries: list[IndexedItem | None] = []  # by slot; None once removed or replaced
         self._slots: dict[int, int] = {}  # item id -> slot
-        self._postings: dict[int, array] = {}  # 3-gram -> slots
+        # key -> slots as little-endian uint32; bytearrays are invisible to the garbage collector,
+        # which would otherwise walk millions of posting lists on every full collection.
+        self._postings: dict[int, bytearray] = {}
+        self._common: set[int] = set()  # keys dropped for being in too many items
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -233,12 +262,18 @@ class DuplicateIndex:
         slot = len(self._entries)
         self._entries.append(entry)
         self._slots[entry.item_id] = slot
-        for gram in shingles(entry.normalised):
-            postings = self._postings.get(gram)
+        slot_bytes = slot.to_bytes(SLOT_BYTES, "little")
+        limit = self.max_postings * SLOT_BYTES
+        for key in index_keys(entry.normalised):
+            postings = self._postings.get(key)
             if postings is None:
-                self._postings[gram] = array("I", (slot,))
+                if key not in self._common:
+                    self._postings[key] = bytearray(slot_bytes)
+            elif len(postings) < limit:
+                postings += slot_bytes
             else:
-                postings.append(slot)
+                del self._postings[key]
+                self._common.add(key)
 
     def remove(self, item_id: int) -> None:
         slot = self._slots.pop(item_id, None)
@@ -262,8 +297,8 @@ class DuplicateIndex:
         grams = shingles(query)
         query_facts = facts(query)
         matches = []
-        for entry in self._candidates(grams, year=year, on=on, exclude=exclude_item_id):
-            comparison = compare(grams, query_facts, entry.normalised)
+        for entry in self._candidates(index_keys(query), year=year, on=on, exclude=exclude_item_id):
+            comparison = compare(grams, query_facts, entry.normalised, floor=self.config.review_threshold)
             score = comparison.similarity
             if score >= self.config.review_threshold:
                 # Same wording and figures on another date: a corrected resend or the next routine
@@ -272,14 +307,15 @@ class DuplicateIndex:
                 matches.append(DuplicateMatch(entry.item_id, entry.receipt, entry.unit, entry.date, score, duplicate))
         return sorted(matches, key=lambda m: (-m.similarity, m.date, m.item_id))
 
-    def _candidates(self, grams: Iterable[int], *, year: int | None, on: date, exclude: int | None) -> list[IndexedItem]:
-        """Items that share most of the query's rarest 3-grams, within the window."""
-        lists = [p for p in map(self._postings.get, grams) if p is not None]
-        hits: Counter[int] = Counter()
-        for postings in heapq.nsmallest(self.probes, lists, key=len):
-            hits.update(postings)
+    def _candidates(self, keys: Iterable[int], *, year: int | None, on: date, exclude: int | None) -> list[IndexedItem]:
+        """Items that share most of the query's rarest keys, within the window."""
+        lists = [p for p in map(self._postings.get, keys) if p is not None]
+        if not lists:
+            return []
+        rarest = b"".join(heapq.nsmallest(self.probes, lists, key=len))
+        slots, hits = np.unique(np.frombuffer(rarest, dtype="<u4"), return_counts=True)
         chosen = []
-        for slot in _most_hits_first(hits, 4 * self.candidates):
+        for slot in slots[np.argsort(-hits, kind="stable")].tolist():
             entry = self._entries[slot]
             if entry is None or entry.item_id == exclude:
                 continue
@@ -289,14 +325,6 @@ class DuplicateIndex:
             if len(chosen) == self.candidates:
                 break
         return chosen
-
-
-def _most_hits_first(hits: Counter[int], first: int) -> Iterator[int]:
-    """Slots by hit count; the full ranking is built only when the first few do not suffice."""
-    top = hits.most_common(first)
-    yield from (slot for slot, _ in top)
-    if len(top) == first:
-        yield from (slot for slot, _ in hits.most_common()[first:])
 
 
 # --- the index kept in the database ------------------------------------------------------------

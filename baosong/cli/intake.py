@@ -54,15 +54,13 @@ def _summary(report) -> str:  # noqa: ANN001
 def poll(app: AppContext, once: bool, as_json: bool) -> None:
     """从 IMAP 邮箱收取新邮件并审核；不加 --once 则按 poll_seconds 间隔持续轮询，Ctrl+C 停止。"""
     from baosong.app import open_app
-    from baosong.cli.records import _duplicate_store
     from intake.imap import poll_once, watch
 
     if not app.settings.mailbox.host:
         raise click.ClickException("尚未配置收件邮箱：请在 baosong.toml 的 [mailbox] 中填写 host、user，密码用环境变量 BAOSONG_MAILBOX_PASSWORD 提供。")
     opened = open_app(app.settings, seed_units=True)
-    duplicates = _duplicate_store(opened)
     if once:
-        report = poll_once(opened, duplicates=duplicates)
+        report = poll_once(opened)
         _show(report, as_json)
         if not as_json:
             click.echo(_summary(report))
@@ -75,7 +73,7 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
     stop = threading.Event()
     click.echo("开始轮询邮箱（按 Ctrl+C 停止）……", err=True)
     try:
-        watch(opened, stop, idle=False, duplicates=duplicates, on_cycle=lambda report: _show(report, as_json))
+        watch(opened, stop, idle=False, on_cycle=lambda report: _show(report, as_json))
     except KeyboardInterrupt:
         stop.set()
 
@@ -86,7 +84,6 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
 def run(app: AppContext, no_web: bool) -> None:
     """常驻运行：收件（IMAP IDLE 或定时轮询）、发送回复，并提供审核管理台。SIGTERM 或 Ctrl+C 停止。"""
     from baosong.app import open_app
-    from baosong.cli.records import _duplicate_store
     from intake.scheduler import Worker
 
     settings = app.settings
@@ -99,7 +96,7 @@ def run(app: AppContext, no_web: bool) -> None:
 
         config = uvicorn.Config(build_console(opened), host=settings.web.host, port=settings.web.port, log_level="warning")
         web = uvicorn.Server(config)
-    worker = Worker(opened, duplicates=_duplicate_store(opened), web=web)
+    worker = Worker(opened, web=web)
 
     def ready() -> None:
         mailbox = settings.mailbox

@@ -82,7 +82,10 @@ class Item(Base):
     """The verdict on one processed message (信息条目)."""
 
     __tablename__ = "items"
-    __table_args__ = (Index("ix_items_verdict_received", "verdict", "received_at"),)
+    __table_args__ = (
+        Index("ix_items_verdict_received", "verdict", "received_at"),
+        Index("ix_items_queue", "verdict", "classified", "received_at", "unit_id"),  # the console's queue
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     raw_message_id: Mapped[int | None] = mapped_column(ForeignKey("raw_messages.id"), unique=True)

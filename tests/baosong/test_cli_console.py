@@ -14,7 +14,7 @@ from baosong.cli import main
 from baosong.db import transaction
 from baosong.models import AuditEntry, Item, Unit, User
 from baosong.settings import load_settings
-from tests.review.conftest import vague_item
+from tests.review.samples import vague_item
 
 
 @pytest.fixture

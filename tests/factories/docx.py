@@ -367,17 +367,21 @@ def make_truncated_docx(keep: float = 0.5) -> bytes:
 
 def make_many_parts(count: int) -> bytes:
     """A document with `count` extra custom XML parts, each referenced from the document."""
-    extra = {f"customXml/bulk{n}.xml": b"<a/>" for n in range(count)}
     rels = "".join(
         f'<Relationship Id="rIdX{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"'
         f' Target="../customXml/bulk{n}.xml"/>'
         for n in range(count)
     ).encode()
-    return rewrite_docx(
-        make_docx(),
-        add=extra,
-        replace={"word/_rels/document.xml.rels": lambda blob: blob.replace(b"</Relationships>", rels + b"</Relationships>")},
-    )
+    base = zipfile.ZipFile(io.BytesIO(make_docx()))
+    members = []
+    for name in base.namelist():
+        blob = base.read(name)
+        if name == "word/_rels/document.xml.rels":
+            blob = blob.replace(b"</Relationships>", rels + b"</Relationships>")
+        members.append(_RawMember.deflated(name, blob))
+    extra = _RawMember.deflated("customXml/bulk.xml", b"<a/>")
+    members += [_RawMember(f"customXml/bulk{n}.xml", extra.compressed, extra.crc, extra.size) for n in range(count)]
+    return _raw_zip(members)
 
 
 def make_nested_tables(depth: int) -> bytes:
@@ -441,14 +445,20 @@ _BOMB_SUFFIX = b"</w:t></w:r></w:p></w:body></w:document>"
 _BOMB_CHUNK = b"A" * (1 << 20)
 
 
-@functools.lru_cache(maxsize=4)
 def make_zip_bomb(inflated_bytes: int = 1 << 30, declared_bytes: int | None = None) -> bytes:
     """A .docx whose word/document.xml really inflates to at least `inflated_bytes` (under 4 GiB).
 
-    Built without ever holding the inflated text: after a full flush deflate restarts with an empty
-    window, so the compressed form of one 1 MiB chunk can be repeated. `declared_bytes` makes the
-    zip directory lie about the inflated size.
+    `declared_bytes` makes the zip directory lie about the inflated size.
     """
+    compressed, crc, size = _bomb_stream(inflated_bytes)
+    bomb = _RawMember("word/document.xml", compressed, crc, declared_bytes or size)
+    return _raw_zip([*_package_skeleton(), bomb])
+
+
+@functools.lru_cache(maxsize=2)
+def _bomb_stream(inflated_bytes: int) -> tuple[bytes, int, int]:
+    """Deflate data built without ever holding the inflated text: after a full flush deflate
+    restarts with an empty window, so the compressed form of one 1 MiB chunk can be repeated."""
     count = max(1, -(-(inflated_bytes - len(_BOMB_PREFIX) - len(_BOMB_SUFFIX)) // len(_BOMB_CHUNK)))
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     head = compressor.compress(_BOMB_PREFIX) + compressor.flush(zlib.Z_FULL_FLUSH)
@@ -459,10 +469,12 @@ def make_zip_bomb(inflated_bytes: int = 1 << 30, declared_bytes: int | None = No
         crc = zlib.crc32(_BOMB_CHUNK, crc)
     crc = zlib.crc32(_BOMB_SUFFIX, crc)
     size = len(_BOMB_PREFIX) + count * len(_BOMB_CHUNK) + len(_BOMB_SUFFIX)
-    bomb = _RawMember("word/document.xml", head + block * count + tail, crc, declared_bytes or size)
+    return head + block * count + tail, crc, size
+
+
+def _package_skeleton() -> list["_RawMember"]:
     base = zipfile.ZipFile(io.BytesIO(make_docx()))
-    members = [_RawMember.deflated(name, base.read(name)) for name in ("[Content_Types].xml", "_rels/.rels")]
-    return _raw_zip([*members, bomb])
+    return [_RawMember.deflated(name, base.read(name)) for name in ("[Content_Types].xml", "_rels/.rels")]
 
 
 class _RawMember:

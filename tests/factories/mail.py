@@ -20,6 +20,7 @@ import base64
 import binascii
 import quopri
 import random
+import re
 import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -156,8 +157,14 @@ def smime_encrypted_mail(**options) -> bytes:
     return _replace_body(build_mail(**options), entity)
 
 
-def bounce_mail(original: bytes, *, recipient: str = "nobody@unit.example.cn", sender: str = "MAILER-DAEMON@mx.example.cn") -> bytes:
-    """A delivery failure report (multipart/report) quoting the original, null Return-Path."""
+def bounce_mail(
+    original: bytes,
+    *,
+    recipient: str = "nobody@unit.example.cn",
+    sender: str = "MAILER-DAEMON@mx.example.cn",
+    return_path: str | None = "<>",
+) -> bytes:
+    """A delivery failure report (multipart/report) quoting the original; null Return-Path."""
     status = (
         "Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.cn\r\n\r\n"
         f"Final-Recipient: rfc822; {recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
@@ -167,7 +174,7 @@ def bounce_mail(original: bytes, *, recipient: str = "nobody@unit.example.cn", s
         "report", [text_part("邮件无法投递。"), status, quoted], boundary="=_report",
         params="; report-type=delivery-status",
     )  # fmt: skip
-    raw = build_mail(sender, "Undelivered Mail Returned to Sender", "", headers={"Return-Path": "<>"})
+    raw = build_mail(sender, "Undelivered Mail Returned to Sender", "", headers={"Return-Path": return_path})
     return _replace_body(raw, report)
 
 
@@ -247,10 +254,8 @@ def _name_params(attachment: Attachment) -> dict[str, str]:
     elif encoding == "rfc2231":
         values = {key: f"{key}*={label}''{quote(data, safe='')}" for key in ("name", "filename")}
     elif encoding == "rfc2231-continued":
-        quoted = quote(data, safe="")
-        pieces = [quoted[i : i + 30] for i in range(0, len(quoted), 30)]
-        # a continuation must not split a %XX escape
-        pieces = _rejoin_escapes(pieces)
+        escapes = re.findall(r"%[0-9A-F]{2}|[^%]", quote(data, safe=""))  # a piece never splits an escape
+        pieces = ["".join(escapes[i : i + 10]) for i in range(0, len(escapes), 10)]
         values = {
             key: ";\r\n ".join(
                 f"{key}*{i}*={label}''{piece}" if i == 0 else f"{key}*{i}*={piece}" for i, piece in enumerate(pieces)
@@ -260,22 +265,6 @@ def _name_params(attachment: Attachment) -> dict[str, str]:
     else:
         raise ValueError(f"unknown name_encoding {encoding!r}")
     return values
-
-
-def _rejoin_escapes(pieces: list[str]) -> list[str]:
-    fixed: list[str] = []
-    carry = ""
-    for piece in pieces:
-        piece = carry + piece
-        cut = len(piece)
-        for back in (1, 2):
-            if len(piece) >= back and piece[-back] == "%":
-                cut = len(piece) - back
-        fixed.append(piece[:cut])
-        carry = piece[cut:]
-    if carry:
-        fixed[-1] += carry
-    return [p for p in fixed if p]
 
 
 def _word(data: bytes, label: str) -> str:

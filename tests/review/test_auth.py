@@ -7,43 +7,43 @@ import pytest
 from baosong.db import transaction
 from baosong.models import User
 from review.auth import AccountError, LoginThrottle, add_user, authenticate
-from tests.review.conftest import PASSWORD
+from tests.review.samples import PASSWORD
 
 
-def test_passwords_are_stored_as_argon2_hashes(db, accounts):
-    with db() as session:
+def test_passwords_are_stored_as_argon2_hashes(sessions, accounts):
+    with sessions() as session:
         user = session.query(User).filter_by(name="wang").one()
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
 
 
-def test_authenticate_accepts_the_right_password_and_records_the_login(db, accounts):
-    with transaction(db) as session:
+def test_authenticate_accepts_the_right_password_and_records_the_login(sessions, accounts):
+    with transaction(sessions) as session:
         user = authenticate(session, "wang", PASSWORD)
         assert user is not None and user.last_login is not None
 
 
-def test_authenticate_refuses_a_wrong_password(db, accounts):
-    with db() as session:
+def test_authenticate_refuses_a_wrong_password(sessions, accounts):
+    with sessions() as session:
         assert authenticate(session, "wang", "wrong password") is None
 
 
-def test_authenticate_refuses_an_unknown_name(db, accounts):
-    with db() as session:
+def test_authenticate_refuses_an_unknown_name(sessions, accounts):
+    with sessions() as session:
         assert authenticate(session, "nobody", PASSWORD) is None
 
 
-def test_a_second_account_with_the_same_name_is_refused(db, accounts):
-    with pytest.raises(AccountError, match="已存在"), transaction(db) as session:
+def test_a_second_account_with_the_same_name_is_refused(sessions, accounts):
+    with pytest.raises(AccountError, match="已存在"), transaction(sessions) as session:
         add_user(session, "wang", "clerk", PASSWORD)
 
 
-def test_a_short_password_is_refused(db):
-    with pytest.raises(AccountError, match="至少"), transaction(db) as session:
+def test_a_short_password_is_refused(sessions):
+    with pytest.raises(AccountError, match="至少"), transaction(sessions) as session:
         add_user(session, "zhao", "clerk", "1234567")
 
 
-def test_an_unknown_role_is_refused(db):
-    with pytest.raises(AccountError, match="角色"), transaction(db) as session:
+def test_an_unknown_role_is_refused(sessions):
+    with pytest.raises(AccountError, match="角色"), transaction(sessions) as session:
         add_user(session, "zhao", "boss", PASSWORD)
 
 

@@ -20,7 +20,7 @@ import uvicorn
 
 from baosong.db import transaction
 from baosong.models import FindingRow
-from tests.review.conftest import NOW, PASSWORD, vague_item
+from tests.review.samples import NOW, PASSWORD, vague_item
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -46,7 +46,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def showcase(review_settings, db, units, item_id) -> int:
+def showcase(settings, sessions, units, item_id) -> int:
     """A realistic queue around the item under test; returns the id of the `<script>` item."""
     samples = [
         ("阜康市环境保护局开展饮用水水源地环境执法检查", "MISSING_PHONE", "缺少撰稿人手机号。", "review"),
@@ -54,14 +54,14 @@ def showcase(review_settings, db, units, item_id) -> int:
         ("阜康市召开2026年度环境保护目标责任书签订会议", "POSSIBLE_DUPLICATE", "与已采用的信息较为相似（相似度 81%）。", "review"),
         ("阜康市环境保护局组织学习《中华人民共和国环境保护法》", "NO_EXPLICIT_DATE", "正文中没有写明具体日期（×月×日）。", "rejected"),
     ]
-    with transaction(db) as session:
+    with transaction(sessions) as session:
         for n, (title, code, message, verdict) in enumerate(samples, start=1):
-            item = vague_item(review_settings, session, unit_id=units["阜康市环境保护局"], title=title,
+            item = vague_item(settings, session, unit_id=units["阜康市环境保护局"], title=title,
                               subject=title, received_at=NOW - timedelta(hours=3 * n), photo_name=f"现场照片{n}.jpg")
             item.verdict = verdict
             item.findings.append(FindingRow(code=code, severity="error" if verdict == "rejected" else "review",
                                             message=message))
-        hostile = vague_item(review_settings, session, unit_id=None, title="",
+        hostile = vague_item(settings, session, unit_id=None, title="",
                              subject="<script>alert('xss')</script>关于环保检查的报送", received_at=NOW - timedelta(days=1))
         return hostile.id
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from review.thumbnails import NoThumbnail, cached_thumbnail, render_thumbnail
-from tests.review.conftest import jpeg_bytes
+from tests.review.samples import jpeg_bytes
 
 
 def test_a_photo_becomes_a_small_jpeg(tmp_path):

@@ -12,7 +12,8 @@ from baosong.db import transaction
 from baosong.models import AttachmentRow, AuditEntry, FindingRow, Item, MailboxCursor, OutboxMessage, RawMessage
 from baosong.settings import Settings, WebSettings
 from review.web import create_console
-from tests.review.conftest import NOW, PREFIX, log_in, token_of, vague_item
+from tests.review.conftest import log_in, token_of
+from tests.review.samples import NOW, PREFIX, vague_item
 
 PAGES = ["/", "/queue", "/units", "/audit", "/health"]
 POSTS = ["accept", "reject", "not-duplicate", "duplicate", "unit", "note"]
@@ -80,10 +81,10 @@ def test_session_cookie_is_httponly_and_samesite(anonymous):
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
 
 
-def test_session_cookie_is_secure_when_configured(review_settings, db, accounts):
-    settings = Settings(paths=review_settings.paths, database=review_settings.database,
+def test_session_cookie_is_secure_when_configured(settings, sessions, accounts):
+    settings = Settings(paths=settings.paths, database=settings.database,
                         web=WebSettings(secure_cookies=True))
-    with TestClient(create_console(settings, db, receipt_prefix=PREFIX), base_url="https://testserver") as client:
+    with TestClient(create_console(settings, sessions, receipt_prefix=PREFIX), base_url="https://testserver") as client:
         assert "secure" in client.get("/login").headers["set-cookie"].lower()
 
 
@@ -122,10 +123,10 @@ def test_the_item_page_shows_sign_off_fields_and_photo_sizes(clerk, item_id):
 
 
 @pytest.fixture
-def hostile_item(review_settings, db, units) -> int:
-    with transaction(db) as session:
+def hostile_item(settings, sessions, units) -> int:
+    with transaction(sessions) as session:
         item = vague_item(
-            review_settings, session, unit_id=units["昌吉市环境保护局"],
+            settings, session, unit_id=units["昌吉市环境保护局"],
             subject="<script>alert('subject')</script>", title='<img src=x onerror="alert(1)">',
             photo_name='"><script>alert("name")</script>.jpg',
         )
@@ -148,43 +149,43 @@ def test_script_in_title_file_name_text_and_message_is_escaped_on_the_item_page(
     assert "&#34;&gt;&lt;script&gt;alert(&#34;name&#34;)" in html
 
 
-def test_classified_items_are_hidden_from_clerks(clerk, review_settings, db, units):
-    with transaction(db) as session:
-        secret = vague_item(review_settings, session, unit_id=None, subject="机密★ 内部情况", classified=True).id
+def test_classified_items_are_hidden_from_clerks(clerk, settings, sessions, units):
+    with transaction(sessions) as session:
+        secret = vague_item(settings, session, unit_id=None, subject="机密★ 内部情况", classified=True).id
     assert "机密★" not in clerk.get("/queue").text
     assert clerk.get(f"/items/{secret}").status_code == 404
     assert clerk.get(f"/items/{secret}/raw").status_code == 404
 
 
-def test_classified_items_are_shown_to_administrators(admin, review_settings, db, units):
-    with transaction(db) as session:
-        secret = vague_item(review_settings, session, unit_id=None, subject="机密★ 内部情况", classified=True).id
+def test_classified_items_are_shown_to_administrators(admin, settings, sessions, units):
+    with transaction(sessions) as session:
+        secret = vague_item(settings, session, unit_id=None, subject="机密★ 内部情况", classified=True).id
     assert "机密★" in admin.get("/queue").text
     assert admin.get(f"/items/{secret}").status_code == 200
 
 
-def test_a_clerk_cannot_act_on_a_classified_item(clerk, review_settings, db, units):
-    with transaction(db) as session:
-        secret = vague_item(review_settings, session, unit_id=units["昌吉市环境保护局"], classified=True).id
+def test_a_clerk_cannot_act_on_a_classified_item(clerk, settings, sessions, units):
+    with transaction(sessions) as session:
+        secret = vague_item(settings, session, unit_id=units["昌吉市环境保护局"], classified=True).id
     token = token_of(clerk)
     response = clerk.post(f"/items/{secret}/accept", data={"csrf_token": token, "reason": "x"})
     assert response.status_code == 404
 
 
-def test_accepting_in_the_console_removes_the_item_from_the_queue(clerk, db, item_id):
+def test_accepting_in_the_console_removes_the_item_from_the_queue(clerk, sessions, item_id):
     token = token_of(clerk, f"/items/{item_id}")
     response = clerk.post(f"/items/{item_id}/accept", data={"csrf_token": token, "reason": "电话核实，日期为3月16日"})
     assert response.status_code == 200 and "已接收" in response.text
     assert f'href="/items/{item_id}"' not in clerk.get("/queue").text
-    with db() as session:
+    with sessions() as session:
         assert session.scalars(select(AuditEntry.actor)).all() == ["wang"]
 
 
-def test_accepting_without_a_reason_shows_the_error_on_the_item_page(clerk, db, item_id):
+def test_accepting_without_a_reason_shows_the_error_on_the_item_page(clerk, sessions, item_id):
     token = token_of(clerk, f"/items/{item_id}")
     html = clerk.post(f"/items/{item_id}/accept", data={"csrf_token": token, "reason": ""}).text
     assert "请填写接收的理由" in html
-    with db() as session:
+    with sessions() as session:
         assert session.get(Item, item_id).verdict == "rejected"
 
 
@@ -225,15 +226,15 @@ def test_a_chinese_file_name_survives_in_the_download(clerk, item_id):
     assert "filename*=utf-8''%E6%A3%80%E6%9F%A5%E7%8E%B0%E5%9C%BA.jpg" in disposition
 
 
-def test_a_hostile_file_name_cannot_inject_headers(clerk, db, item_id):
-    with transaction(db) as session:
+def test_a_hostile_file_name_cannot_inject_headers(clerk, sessions, item_id):
+    with transaction(sessions) as session:
         session.get(AttachmentRow, 1).display_name = 'a.jpg"\r\nX-Evil: 1\u202e'
     response = clerk.get("/attachments/1")
     assert "x-evil" not in response.headers and "\r" not in response.headers["content-disposition"]
 
 
-def test_a_stored_path_outside_the_data_folder_is_not_served(clerk, db, item_id):
-    with transaction(db) as session:
+def test_a_stored_path_outside_the_data_folder_is_not_served(clerk, sessions, item_id):
+    with transaction(sessions) as session:
         session.get(AttachmentRow, 1).path = "../../../../etc/passwd"
     assert clerk.get("/attachments/1").status_code == 404
 
@@ -255,19 +256,19 @@ def test_a_thumbnail_is_a_re_encoded_jpeg(clerk, item_id):
     assert len(response.content) < 40_000
 
 
-def test_a_polyglot_photo_gets_no_thumbnail(clerk, review_settings, db, units):
-    with transaction(db) as session:
-        vague_item(review_settings, session, unit_id=None, photo=b"<html><script>alert(1)</script></html>")
-    with db() as session:
+def test_a_polyglot_photo_gets_no_thumbnail(clerk, settings, sessions, units):
+    with transaction(sessions) as session:
+        vague_item(settings, session, unit_id=None, photo=b"<html><script>alert(1)</script></html>")
+    with sessions() as session:
         attachment_id = max(session.scalars(select(AttachmentRow.id)))
     assert clerk.get(f"/attachments/{attachment_id}/thumbnail").status_code == 404
 
 
 @pytest.fixture
-def many_items(review_settings, db, units):
-    with transaction(db) as session:
+def many_items(settings, sessions, units):
+    with transaction(sessions) as session:
         for n in range(60):
-            item = vague_item(review_settings, session, unit_id=units["阜康市环境保护局"] if n % 2 else None,
+            item = vague_item(settings, session, unit_id=units["阜康市环境保护局"] if n % 2 else None,
                               subject=f"第{n}条", received_at=NOW - timedelta(days=n))
             item.verdict = "review" if n % 3 == 0 else "rejected"
             if n % 5 == 0:
@@ -301,20 +302,20 @@ def test_the_overview_counts_the_queue_and_this_months_units(clerk, item_id):
     assert "待处理（退回与待审核）" in html and "2026年3月各单位报送情况" in html and "差 8 条" in html
 
 
-def test_the_health_page_raises_the_alarm_when_the_mailbox_was_not_read_for_an_hour(clerk, db):
-    with transaction(db) as session:
+def test_the_health_page_raises_the_alarm_when_the_mailbox_was_not_read_for_an_hour(clerk, sessions):
+    with transaction(sessions) as session:
         session.add(MailboxCursor(mailbox="cjhbxx@example.cn", folder="INBOX", last_success_at=NOW - timedelta(hours=2)))
     assert "邮箱已超过 1 小时没有成功读取" in clerk.get("/health").text
 
 
-def test_the_health_page_is_calm_after_a_recent_mailbox_check(clerk, db):
-    with transaction(db) as session:
+def test_the_health_page_is_calm_after_a_recent_mailbox_check(clerk, sessions):
+    with transaction(sessions) as session:
         session.add(MailboxCursor(mailbox="cjhbxx@example.cn", folder="INBOX", last_success_at=NOW))
     assert "邮箱已超过 1 小时" not in clerk.get("/health").text
 
 
-def test_the_health_page_lists_failed_messages_and_retries_one(clerk, db, item_id):
-    with transaction(db) as session:
+def test_the_health_page_lists_failed_messages_and_retries_one(clerk, sessions, item_id):
+    with transaction(sessions) as session:
         raw = session.scalars(select(RawMessage)).first()
         raw.state, raw.last_error = "failed", "RecursionError: maximum depth"
         raw_id = raw.id
@@ -322,12 +323,12 @@ def test_the_health_page_lists_failed_messages_and_retries_one(clerk, db, item_i
     token = token_of(clerk, "/health")
     html = clerk.post(f"/health/messages/{raw_id}/retry", data={"csrf_token": token}).text
     assert "已将原始邮件" in html
-    with db() as session:
+    with sessions() as session:
         assert session.get(RawMessage, raw_id).state == "archived"
 
 
-def test_the_health_page_shows_outbox_backlog_and_failed_sends(clerk, db, item_id):
-    with transaction(db) as session:
+def test_the_health_page_shows_outbox_backlog_and_failed_sends(clerk, sessions, item_id):
+    with transaction(sessions) as session:
         session.add(OutboxMessage(item_id=item_id, kind="rejected", recipient="changji@example.cn", state="pending"))
         session.add(OutboxMessage(item_id=item_id, kind="rejected", recipient="changji@example.cn", state="failed",
                                   subject="退回通知", last_error="550 mailbox unavailable"))
@@ -335,10 +336,10 @@ def test_the_health_page_shows_outbox_backlog_and_failed_sends(clerk, db, item_i
     assert "待发送：<strong>1</strong>" in html and "550 mailbox unavailable" in html
 
 
-def test_the_item_page_shows_the_reply_that_was_sent(clerk, db, item_id):
+def test_the_item_page_shows_the_reply_that_was_sent(clerk, sessions, item_id):
     eml = ("Subject: =?utf-8?b?6YCA5Zue?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
            "您报送的信息未被接收，原因如下。\r\n").encode()
-    with transaction(db) as session:
+    with transaction(sessions) as session:
         session.add(OutboxMessage(item_id=item_id, kind="rejected", recipient="changji@example.cn", state="sent",
                                   subject="退回：春季检查", eml=eml))
     html = clerk.get(f"/items/{item_id}").text

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from scoring.chart import cjk_font, render_progress_chart
+from scoring.chart import charted_groups, cjk_font, render_progress_chart
 from scoring.compute import MonthReport, compute_month, compute_year
 from scoring.publish import write_month_reports, write_year_reports
 from scoring.report_docx import format_points, row_values, table_columns
@@ -117,12 +117,14 @@ def test_excel_sheet_carries_a_native_bar_chart(written: dict[str, Path]) -> Non
     assert len(sheet._charts) == 1 and sheet._charts[0].tagname == "barChart"
 
 
-def test_chart_png_is_written_for_each_group_with_targets(written: dict[str, Path]) -> None:
-    names = sorted(p.name for p in written["charts"].glob("*.png"))
-    assert names == [
-        "昌吉州生态环境系统信息工作通报-2026年03月-政务进度.png",
-        "昌吉州生态环境系统信息工作通报-2026年03月-新闻进度.png",
-    ]
+def test_one_progress_chart_is_written_and_placed_in_the_word_report(written: dict[str, Path]) -> None:
+    names = [p.name for p in written["charts"].glob("*.png")]
+    assert names == ["昌吉州生态环境系统信息工作通报-2026年03月-进度.png"]
+    assert len(Document(str(written[".docx"])).inline_shapes) == 1
+
+
+def test_chart_has_a_panel_for_each_group_with_targets(a_report: MonthReport) -> None:
+    assert charted_groups(a_report) == ["政务", "新闻"]
 
 
 def test_chart_uses_a_cjk_font_when_one_is_installed(a_report: MonthReport, tmp_path: Path) -> None:
@@ -132,7 +134,7 @@ def test_chart_uses_a_cjk_font_when_one_is_installed(a_report: MonthReport, tmp_
     if not any("CJK" in name for name in installed):
         pytest.skip("no CJK font installed (fonts-noto-cjk)")
     assert "CJK" in cjk_font()
-    assert render_progress_chart(a_report, "政务", tmp_path / "c.png").stat().st_size > 10_000
+    assert render_progress_chart(a_report, tmp_path / "c.png").stat().st_size > 10_000
 
 
 def test_points_are_written_as_clerks_write_them() -> None:

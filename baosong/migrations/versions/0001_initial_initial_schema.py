@@ -135,6 +135,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('receipt', name=op.f('uq_items_receipt'))
     )
     with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.create_index('ix_items_queue', ['verdict', 'classified', 'received_at', 'unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_received_at'), ['received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_verdict'), ['verdict'], unique=False)
@@ -353,6 +354,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_items_verdict'))
         batch_op.drop_index(batch_op.f('ix_items_unit_id'))
         batch_op.drop_index(batch_op.f('ix_items_received_at'))
+        batch_op.drop_index('ix_items_queue')
 
     op.drop_table('items')
     with op.batch_alter_table('adjustments', schema=None) as batch_op:

@@ -1,0 +1,175 @@
+"""The 首报 comparison and the in-memory index (validators.duplicates)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from validators.duplicates import (
+    DuplicateConfig,
+    DuplicateIndex,
+    DuplicateMatch,
+    IndexedItem,
+    compare_texts,
+    duplicate_findings,
+    facts,
+    normalise,
+)
+from validators.findings import Severity
+
+ITEM = (
+    "青山县自然资源局开展龙山镇违法用地专项督查\n"
+    "3月12日，青山县自然资源局抽调12名执法人员组成3个督查组，对龙山镇开展违法用地专项督查。"
+    "此次督查采取查阅资料、实地踏勘、走访群众相结合的方式，重点检查乱占耕地建房、违规占用永久基本农田等问题。\n"
+    "督查共核查图斑46宗，涉及面积128.5亩，发现疑似违法用地7宗。对发现的问题，督查组现场下达整改通知书7份，明确整改时限和责任人。\n"
+    "下一步，青山县自然资源局将建立问题台账，实行销号管理，坚决守住耕地保护红线。"
+)
+UNIT = "青山县自然资源局"
+OTHER_UNIT = "河口县自然资源局"
+
+
+def index_with(*entries: tuple[int, str, str, date], **options) -> DuplicateIndex:  # noqa: ANN003
+    index = DuplicateIndex(**options)
+    for item_id, text, unit, accepted_on in entries:
+        receipt = f"ZRZY-{accepted_on.year}-{item_id:05d}"
+        index.add(IndexedItem.from_text(item_id=item_id, text=text, unit_name=unit, receipt=receipt, accepted_on=accepted_on))
+    return index
+
+
+def test_normalise_ignores_width_whitespace_and_punctuation():
+    assert normalise("３月１２日 ， 检查\u300046宗。") == normalise("3月12日,检查46宗")
+
+
+def test_normalise_drops_stray_signoff_lines():
+    signed = ITEM + "\n审核：李四  撰稿：张三  电话：13912345678\n（供稿：王五）"
+    assert normalise(signed) == normalise(ITEM)
+
+
+def test_normalise_removes_the_units_own_names():
+    assert UNIT not in normalise(ITEM, [UNIT]) and "龙山镇" in normalise(ITEM, [UNIT])
+
+
+def test_normalise_writes_numeric_dates_as_chinese_dates():
+    assert normalise("2026-03-05召开") == normalise("2026年3月5日召开")
+
+
+def test_facts_are_dates_and_figures_without_years():
+    found = facts(normalise("2026年3月12日核查图斑46宗，面积128.5亩，合格率98%。"))
+    assert (set(found.dates), set(found.figures)) == ({"3月12日"}, {"46宗", "128.5亩", "98%"})
+
+
+def test_reordered_sentences_keep_the_content_similarity():
+    first, *rest = ITEM.split("\n")
+    reordered = "\n".join([first, *reversed(rest)])
+    assert compare_texts(normalise(reordered), normalise(ITEM)).content > 0.95
+
+
+def test_other_figures_bring_the_similarity_down():
+    other_event = ITEM.replace("12名", "9名").replace("46宗", "31宗").replace("128.5亩", "77.2亩").replace("7宗", "2宗")
+    comparison = compare_texts(normalise(other_event), normalise(ITEM))
+    assert comparison.content > 0.8 and comparison.similarity < 0.4
+
+
+def test_own_resend_is_a_duplicate():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    [match] = index.find(ITEM, unit_names=[UNIT], year=2026)
+    assert (match.item_id, match.duplicate, match.receipt) == (1, True, "ZRZY-2026-00001")
+
+
+def test_resend_by_another_unit_under_its_own_name_is_a_duplicate():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    [match] = index.find(ITEM.replace(UNIT, OTHER_UNIT), unit_names=[OTHER_UNIT], year=2026)
+    assert match.duplicate and match.unit == UNIT
+
+
+def test_same_text_with_another_day_is_only_a_possible_duplicate():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    [match] = index.find(ITEM.replace("3月12日", "3月14日"), unit_names=[UNIT], year=2026)
+    assert not match.duplicate
+
+
+def test_next_months_meeting_from_the_same_template_is_not_flagged():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    next_month = (
+        ITEM.replace("3月12日", "4月9日").replace("12名", "15名").replace("3个", "4个")
+        .replace("46宗", "52宗").replace("128.5亩", "140.2亩").replace("7宗", "5宗").replace("7份", "5份")
+    )
+    assert index.find(next_month, unit_names=[UNIT], year=2026) == []
+
+
+def test_unrelated_item_is_not_flagged():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    other = "白云县应急管理局召开防汛工作会议。6月2日，会议部署汛期值班值守、物资储备和转移避险工作，要求各乡镇落实24小时值班。"
+    assert index.find(other, year=2026) == []
+
+
+def test_window_year_ignores_last_years_items():
+    index = index_with((1, ITEM, UNIT, date(2025, 3, 13)))
+    assert index.find(ITEM, unit_names=[UNIT], year=2026) == []
+
+
+def test_window_in_days_ignores_older_items():
+    index = index_with((1, ITEM, UNIT, date(2026, 1, 5)), window=30)
+    assert index.find(ITEM, unit_names=[UNIT], on=date(2026, 3, 1)) == []
+
+
+def test_window_in_days_finds_recent_items():
+    index = index_with((1, ITEM, UNIT, date(2026, 2, 20)), window=30)
+    assert [m.item_id for m in index.find(ITEM, unit_names=[UNIT], on=date(2026, 3, 1))] == [1]
+
+
+def test_excluded_item_is_not_its_own_duplicate():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    assert index.find(ITEM, unit_names=[UNIT], year=2026, exclude_item_id=1) == []
+
+
+def test_removed_item_is_no_longer_found():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    index.remove(1)
+    assert index.find(ITEM, unit_names=[UNIT], year=2026) == [] and len(index) == 0
+
+
+def test_re_adding_an_item_replaces_its_text():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    other = "白云县应急管理局召开防汛工作会议，部署汛期值班值守、物资储备和转移避险工作。"
+    index.add(IndexedItem.from_text(item_id=1, text=other, unit_name=UNIT, receipt=None, accepted_on=date(2026, 3, 13)))
+    assert index.find(ITEM, unit_names=[UNIT], year=2026) == []
+
+
+def test_matches_are_sorted_most_similar_first():
+    edited = ITEM.replace("重点检查", "重点核查").replace("相结合的方式", "结合方式")
+    index = index_with((1, edited, UNIT, date(2026, 3, 13)), (2, ITEM, UNIT, date(2026, 3, 14)))
+    assert [m.item_id for m in index.find(ITEM, unit_names=[UNIT], year=2026)] == [2, 1]
+
+
+def match(item_id: int, day: int, similarity: float, duplicate: bool) -> DuplicateMatch:
+    return DuplicateMatch(item_id, f"R-{item_id}", UNIT, date(2026, 3, day), similarity, duplicate)
+
+
+def test_duplicate_finding_names_the_first_report():
+    [finding] = duplicate_findings([match(2, 14, 0.99, True), match(1, 12, 0.9, True)])
+    assert (finding.code, finding.severity, finding.evidence["receipt"]) == ("DUPLICATE", Severity.ERROR, "R-1")
+
+
+def test_possible_duplicate_finding_is_held_for_review():
+    [finding] = duplicate_findings([match(1, 12, 0.5, False)])
+    assert (finding.code, finding.severity, finding.evidence["date"]) == ("POSSIBLE_DUPLICATE", Severity.REVIEW, "2026-03-12")
+
+
+def test_no_match_no_finding():
+    assert duplicate_findings([]) == []
+
+
+def test_config_reads_the_duplicates_section():
+    config = DuplicateConfig.from_mapping({"window": 90, "duplicate_threshold": 0.6, "review_threshold": 0.4})
+    assert (config.window, config.duplicate_threshold, config.review_threshold) == (90, 0.6, 0.4)
+
+
+@pytest.mark.parametrize(
+    "section",
+    [{"window": "month"}, {"window": 0}, {"review_threshold": 0.9, "duplicate_threshold": 0.5}, {"thresold": 0.5}],
+)
+def test_config_refuses_bad_values(section):  # noqa: ANN001
+    with pytest.raises(ValueError):
+        DuplicateConfig.from_mapping(section)

@@ -1,0 +1,111 @@
+"""The duplicate index kept in the database and shared by workers (validators.duplicates.DuplicateStore)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from baosong.db import transaction
+from baosong.models import DuplicateEntry, Item
+from validators.duplicates import DuplicateStore
+
+ITEM = (
+    "青山县自然资源局开展龙山镇违法用地专项督查\n"
+    "{day}，青山县自然资源局抽调12名执法人员组成3个督查组，对龙山镇开展违法用地专项督查。"
+    "此次督查采取查阅资料、实地踏勘、走访群众相结合的方式，重点检查乱占耕地建房、违规占用永久基本农田等问题。\n"
+    "督查共核查图斑46宗，涉及面积128.5亩，发现疑似违法用地7宗。对发现的问题，督查组现场下达整改通知书7份。"
+)
+UNIT = "青山县自然资源局"
+TODAY = date.today()
+TEXT = ITEM.format(day=f"{TODAY.month}月{TODAY.day}日")
+
+
+def store(sessions, **options) -> DuplicateStore:  # noqa: ANN001, ANN003
+    return DuplicateStore(sessions, duplicate_threshold=0.5, review_threshold=0.4, window=options.get("window", "year"))
+
+
+def accept(sessions, text: str = TEXT, accepted_on: date = TODAY) -> int:  # noqa: ANN001
+    """Record an accepted item and index it in the same transaction, as the judge does."""
+    with transaction(sessions) as session:
+        item = Item(verdict="accepted", original_verdict="accepted", receipt=None, title="", text=text)
+        session.add(item)
+        session.flush()
+        item.receipt = f"ZRZY-{accepted_on.year}-{item.id:05d}"
+        DuplicateStore.index_item(
+            session, item_id=item.id, text=text, unit_name=UNIT, receipt=item.receipt, accepted_on=accepted_on
+        )
+        return item.id
+
+
+def test_indexed_item_is_found_by_the_same_store(sessions):  # noqa: ANN001
+    finder = store(sessions)
+    item_id = accept(sessions)
+    [match] = finder.find(TEXT, unit_names=[UNIT])
+    assert (match.item_id, match.duplicate, match.receipt) == (item_id, True, f"ZRZY-{TODAY.year}-{item_id:05d}")
+
+
+def test_index_survives_a_restart(sessions):  # noqa: ANN001
+    item_id = accept(sessions)
+    assert [m.item_id for m in store(sessions).find(TEXT, unit_names=[UNIT])] == [item_id]
+
+
+def test_second_worker_sees_items_the_first_indexed(sessions):  # noqa: ANN001
+    first, second = store(sessions), store(sessions)
+    first.find(TEXT)  # both loaded before the item exists
+    item_id = accept(sessions)
+    assert [m.item_id for m in second.find(TEXT, unit_names=[UNIT])] == [item_id]
+
+
+def test_uncommitted_item_is_not_seen(sessions):  # noqa: ANN001
+    finder = store(sessions)
+    with sessions() as session:
+        item = Item(verdict="accepted", original_verdict="accepted", text=TEXT)
+        session.add(item)
+        session.flush()
+        DuplicateStore.index_item(session, item_id=item.id, text=TEXT, unit_name=UNIT, receipt=None, accepted_on=TODAY)
+        session.rollback()
+    assert finder.find(TEXT, unit_names=[UNIT]) == []
+
+
+def test_removed_item_disappears_for_every_worker(sessions):  # noqa: ANN001
+    other_worker = store(sessions)
+    item_id = accept(sessions)
+    assert other_worker.find(TEXT, unit_names=[UNIT])
+    with transaction(sessions) as session:
+        DuplicateStore.remove_item(session, item_id)
+    assert other_worker.find(TEXT, unit_names=[UNIT]) == [] and store(sessions).find(TEXT, unit_names=[UNIT]) == []
+
+
+def test_re_accepted_item_is_found_again(sessions):  # noqa: ANN001
+    finder = store(sessions)
+    item_id = accept(sessions)
+    with transaction(sessions) as session:
+        DuplicateStore.remove_item(session, item_id)
+    assert finder.find(TEXT) == []
+    with transaction(sessions) as session:
+        DuplicateStore.index_item(session, item_id=item_id, text=TEXT, unit_name=UNIT, receipt=None, accepted_on=TODAY)
+    assert [m.item_id for m in finder.find(TEXT, unit_names=[UNIT])] == [item_id]
+
+
+def test_one_row_per_item(sessions):  # noqa: ANN001
+    item_id = accept(sessions)
+    for _ in range(2):
+        with transaction(sessions) as session:
+            DuplicateStore.remove_item(session, item_id)
+            DuplicateStore.index_item(session, item_id=item_id, text=TEXT, unit_name=UNIT, receipt=None, accepted_on=TODAY)
+    with sessions() as session:
+        assert len(session.scalars(select(DuplicateEntry).where(DuplicateEntry.item_id == item_id)).all()) == 1
+
+
+def test_last_years_item_is_not_matched_with_the_year_window(sessions):  # noqa: ANN001
+    last_year = date(TODAY.year - 1, 6, 1)
+    accept(sessions, ITEM.format(day="6月1日"), accepted_on=last_year)
+    assert store(sessions).find(ITEM.format(day="6月1日"), unit_names=[UNIT]) == []
+
+
+def test_last_years_item_is_matched_with_a_long_day_window(sessions):  # noqa: ANN001
+    earlier = date(TODAY.year - 1, 12, 20)
+    text = ITEM.format(day="12月20日")
+    item_id = accept(sessions, text, accepted_on=earlier)
+    assert [m.item_id for m in store(sessions, window=400).find(text, unit_names=[UNIT])] == [item_id]
