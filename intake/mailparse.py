@@ -181,7 +181,19 @@ def _attachments(found: _Found) -> list[MailAttachment]:
     return attachments
 
 
+WORD_KINDS = {"docx", "doc", "wps"}
+
+
+def _automatic(envelope: Envelope, content_type: str, attachments: list[MailAttachment]) -> str | None:
+    """A subject alone (休假…, 自动回复…) does not make a mail carrying a Word file automatic."""
+    reason = automatic_reason(envelope.raw_headers, envelope.sender, envelope.subject, content_type)
+    if reason and reason.startswith("subject:") and any(a.kind in WORD_KINDS for a in attachments):
+        return None
+    return reason
+
+
 def _assemble(raw: bytes, envelope: Envelope, content_type: str, found: _Found, text_body: str, html_body: str) -> ParsedMail:
+    attachments = _attachments(found)
     return ParsedMail(
         sender=envelope.sender,
         sender_name=envelope.sender_name,
@@ -192,10 +204,10 @@ def _assemble(raw: bytes, envelope: Envelope, content_type: str, found: _Found, 
         in_reply_to=envelope.in_reply_to,
         references=envelope.references,
         forwarded_from=found.forwarded_from,
-        auto_submitted=automatic_reason(envelope.raw_headers, envelope.sender, envelope.subject, content_type),
+        auto_submitted=_automatic(envelope, content_type, attachments),
         text_body=text_body,
         html_body=html_body,
-        attachments=_attachments(found),
+        attachments=attachments,
         cloud_links=find_cloud_links(*found.text_parts, *found.html_parts),
         defects=list(dict.fromkeys(found.defects)),
         size=len(raw),

@@ -2,9 +2,10 @@
 
 Anyone can mail us a file, so the zip directory is judged first (entry count, declared sizes,
 compression ratio): zipfile never inflates a member past its declared size, which makes the
-declared sizes a sound bound. Every XML-looking member is then read once and refused if it carries
-a DTD (Word never writes one), which rules out entity expansion and external entities whatever
-parser comes later.
+declared sizes a sound bound. Every XML-looking member is then refused if its prolog carries a
+DTD (Word never writes one), which rules out entity expansion and external entities whatever
+parser comes later: a DOCTYPE may only stand before the root element, anywhere else it is a syntax
+error to every parser. Checking the prolog alone leaves big parts nobody reads (styles) unread.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import io
 import struct
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 MIB = 1024 * 1024
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -24,6 +26,8 @@ ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
 ZIP64_END_SIGNATURE = b"PK\x06\x06"
 _END_RECORD_REACH = 22 + 0xFFFF  # the end record plus the longest comment
 _READ_CHUNK = 1 * MIB  # zipfile inflates a whole read() call before cutting at the declared size
+_PROLOG_CHUNK = 1024
+_WIDE_XML_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 
 REASONS = frozenset(
     {
@@ -71,27 +75,27 @@ class ZipLimits:
 
 @dataclass(frozen=True)
 class CheckedPackage:
-    """A zip that passed the checks, with every XML member already read (and scanned)."""
+    """A zip whose directory and XML prologs passed the checks; members are read on demand."""
 
-    member_names: tuple[str, ...]
-    xml_parts: Mapping[str, bytes]
+    archive: zipfile.ZipFile
+    member_names: frozenset[str]
     has_macros: bool
+
+    def read(self, name: str) -> bytes:
+        return _read_member(self.archive, name)
 
 
 def check_package(data: bytes, limits: ZipLimits = ZipLimits()) -> CheckedPackage:
-    """Judge the zip structure and XML members of `data`; raise DocxRejected when unsafe."""
+    """Judge the zip structure and XML prologs of `data`; raise DocxRejected when unsafe."""
     archive = _open_zip(data, limits)
     members = archive.infolist()
     _check_directory(members, limits)
-    xml_parts = {info.filename: blob for info in members if (blob := _read_if_xml(archive, info)) is not None}
-    for name, blob in xml_parts.items():
-        _check_xml_markers(name, blob)
-    names = tuple(info.filename for info in members)
-    return CheckedPackage(
-        member_names=names,
-        xml_parts=xml_parts,
-        has_macros=_has_macros(names, xml_parts.get("[Content_Types].xml", b"")),
-    )
+    for info in members:
+        if not info.is_dir():
+            _check_prolog(archive, info)
+    names = frozenset(info.filename for info in members)
+    content_types = _read_member(archive, "[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    return CheckedPackage(archive, names, _has_macros(names, content_types))
 
 
 def _open_zip(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
@@ -171,38 +175,67 @@ def _check_directory(members: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
         raise DocxRejected("too_large", {"declared_total_bytes": total, "limit": limits.max_total_bytes})
 
 
-def _read_if_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
-    """The member's bytes when it looks like XML (media and binaries are left unread)."""
-    if info.is_dir():
-        return None
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, inflated in bounded steps up to its (already capped) declared size."""
+    with _reading(name), archive.open(name) as member:
+        return b"".join(iter(lambda: member.read(_READ_CHUNK), b""))
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
     try:
-        with archive.open(info) as member:
-            head = member.read(64)
-            if not _looks_like_xml(head):
-                return None
-            chunks = [head]
-            while chunk := member.read(_READ_CHUNK):
-                chunks.append(chunk)
-            return b"".join(chunks)
+        yield
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as error:
-        raise DocxRejected("damaged", {"member": info.filename, "error": str(error)[:200]}) from None
+        raise DocxRejected("damaged", {"member": name, "error": str(error)[:200]}) from None
+
+
+def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a DOCTYPE or ENTITY declaration before the root element of an XML-looking member."""
+    with _reading(info.filename), archive.open(info) as member:
+        text = member.read(_PROLOG_CHUNK)
+        if not _looks_like_xml(text):
+            return
+        if text.startswith(_WIDE_XML_STARTS):  # UTF-16: rare enough to scan whole
+            text += b"".join(iter(lambda: member.read(_READ_CHUNK), b""))
+            marker = next((m for m in _XML_MARKERS if m in text), None)
+        else:
+            while (marker := _prolog_declaration(text)) is None and (more := member.read(_READ_CHUNK)):
+                text += more
+    if marker:
+        raise DocxRejected("hostile_xml", {"member": info.filename, "marker": _marker_name(marker)})
+
+
+def _prolog_declaration(text: bytes) -> bytes | None:
+    """b"" when the root element starts cleanly, the declaration found before it, None: read on."""
+    position = 0
+    while True:
+        start = text.find(b"<", position)
+        if start < 0 or start + 4 > len(text):
+            return None
+        if text.startswith(b"<!--", start):
+            end, skip = text.find(b"-->", start + 4), 3
+        elif text.startswith(b"<?", start):
+            end, skip = text.find(b"?>", start + 2), 2
+        elif text.startswith(b"<!", start):
+            return text[start : start + 9]
+        else:
+            return b""
+        if end < 0:
+            return None
+        position = end + skip
 
 
 def _looks_like_xml(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+    if head.startswith(_WIDE_XML_STARTS):
         return True
     return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
 
 
-def _check_xml_markers(name: str, blob: bytes) -> None:
-    for marker in _XML_MARKERS:
-        if marker in blob:
-            raise DocxRejected(
-                "hostile_xml", {"member": name, "marker": marker.decode("latin-1").replace("\x00", "")}
-            )
+def _marker_name(marker: bytes) -> str:
+    return marker.decode("latin-1").replace("\x00", "").split("[")[0].strip()
 
 
-def _has_macros(names: tuple[str, ...], content_types: bytes) -> bool:
+def _has_macros(names: frozenset[str], content_types: bytes) -> bool:
     lowered = [name.lower() for name in names]
     return (
         any(name.rsplit("/", 1)[-1] in _MACRO_NAMES or name.startswith("word/activex/") for name in lowered)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from intake.mailparse import parse_mail
-from tests.factories.mail import bounce_mail, build_mail, out_of_office_mail
+from tests.factories.docx import make_docx
+from tests.factories.mail import DOCX_TYPE, Attachment, bounce_mail, build_mail, out_of_office_mail
 
 
 def _auto(**options) -> str | None:
@@ -69,3 +70,11 @@ def test_out_of_office_subjects(subject):
 
 def test_news_item_about_leave_is_not_automatic():
     assert _auto(subject="关于落实职工休假制度的信息") is None
+
+
+def test_a_holiday_subject_with_a_word_file_is_a_submission_not_an_auto_reply():
+    raw = build_mail(
+        subject="休假期间值班安排落实情况",
+        attachments=[Attachment("奇台县环境保护局休假期间值班安排落实情况.docx", make_docx(), DOCX_TYPE)],
+    )
+    assert parse_mail(raw).auto_submitted is None

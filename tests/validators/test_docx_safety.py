@@ -227,8 +227,24 @@ def test_plain_docx_has_no_macros():
     assert check_package(make_docx()).has_macros is False
 
 
-def test_checked_package_keeps_xml_parts_and_skips_media():
-    checked = check_package(make_docx(picture_in="body"))
-    assert "word/document.xml" in checked.xml_parts
-    assert not any(name.startswith("word/media/") for name in checked.xml_parts)
+def test_doctype_after_a_long_comment_in_the_prolog_is_found():
+    def with_doctype(document: bytes) -> bytes:
+        comment = b"<!-- " + b"<w:p> " * 400_000 + b"-->"
+        return document.replace(b"<w:document", comment + b"<!DOCTYPE w:document><w:document", 1)
 
+    data = rewrite_docx(make_docx(), replace={"word/document.xml": with_doctype})
+    assert _reason(data, ZipLimits(max_ratio=100_000)) == "hostile_xml"
+
+
+def test_doctype_text_after_the_root_element_is_harmless_text():
+    def with_text(document: bytes) -> bytes:
+        return document.replace(b"</w:body>", b"<w:p><w:r><w:t>&lt;!DOCTYPE&gt;</w:t></w:r></w:p></w:body>", 1)
+
+    submission = parse_docx(rewrite_docx(make_docx(), replace={"word/document.xml": with_text}))
+    assert submission.body[-1].text == "<!DOCTYPE>"
+
+
+def test_parts_nobody_reads_are_not_inflated():
+    checked = check_package(make_docx(picture_in="body"))
+    assert checked.archive.getinfo("word/styles.xml").file_size > 100_000
+    assert "word/media/image1.png" in checked.member_names

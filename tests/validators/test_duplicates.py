@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -137,10 +138,17 @@ def test_re_adding_an_item_replaces_its_text():
     assert index.find(ITEM, unit_names=[UNIT], year=2026) == []
 
 
-def test_matches_are_sorted_most_similar_first():
+def test_duplicates_come_first_report_first():
     edited = ITEM.replace("重点检查", "重点核查").replace("相结合的方式", "结合方式")
     index = index_with((1, edited, UNIT, date(2026, 3, 13)), (2, ITEM, UNIT, date(2026, 3, 14)))
-    assert [m.item_id for m in index.find(ITEM, unit_names=[UNIT], year=2026)] == [2, 1]
+    assert [(m.item_id, m.duplicate) for m in index.find(ITEM, unit_names=[UNIT], year=2026)] == [(1, True), (2, True)]
+
+
+def test_possible_duplicates_come_most_similar_first():
+    other_day = ITEM.replace("3月12日", "3月14日")
+    edited = other_day.replace("重点检查", "重点核查").replace("相结合的方式", "结合方式")
+    index = index_with((1, edited, UNIT, date(2026, 3, 13)), (2, other_day, UNIT, date(2026, 3, 14)))
+    assert [(m.item_id, m.duplicate) for m in index.find(ITEM, unit_names=[UNIT], year=2026)] == [(2, False), (1, False)]
 
 
 def match(item_id: int, day: int, similarity: float, duplicate: bool) -> DuplicateMatch:
@@ -173,3 +181,17 @@ def test_config_reads_the_duplicates_section():
 def test_config_refuses_bad_values(section):  # noqa: ANN001
     with pytest.raises(ValueError):
         DuplicateConfig.from_mapping(section)
+
+
+@pytest.mark.parametrize("text", ["", "。，、；！", "审核：李四\n撰稿：张三\n电话：13912345678", "短"])
+def test_text_without_content_matches_nothing(text):  # noqa: ANN001
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)), (2, text, UNIT, date(2026, 3, 13)))
+    assert index.find(text, year=2026) == []
+
+
+def test_very_long_text_is_checked_quickly():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    huge = ITEM * 2000  # ~400k characters
+    started = time.perf_counter()
+    [match] = index.find(huge, unit_names=[UNIT], year=2026)
+    assert match.item_id == 1 and time.perf_counter() - started < 5
