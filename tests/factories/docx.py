@@ -20,7 +20,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
-from docx.shared import Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from PIL import Image
 
@@ -102,7 +101,7 @@ def make_docx(
         _add_fields(document, fields, fields_layout, colon)
     if picture_in is not None:
         _add_picture(document, picture_in)
-    data = _save(document)
+    data = docx_bytes(document)
     if stray_vba_project:
         data = rewrite_docx(data, add={"word/vbaProject.bin": make_compound_file({"VBA": b"Attribute VB_Name"})})
     return data
@@ -180,7 +179,8 @@ def _add_picture(document: docx.document.Document, place: str) -> None:
         raise ValueError(place)
 
 
-def _save(document: docx.document.Document) -> bytes:
+def docx_bytes(document: docx.document.Document) -> bytes:
+    """The saved .docx of a python-docx Document."""
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -392,7 +392,7 @@ def make_nested_tables(depth: int) -> bytes:
     for _ in range(depth - 1):
         cell = cell.add_table(rows=1, cols=1).cell(0, 0)
     cell.paragraphs[0].text = "最内层的单元格"
-    return _save(document)
+    return docx_bytes(document)
 
 
 def make_xlsx() -> bytes:

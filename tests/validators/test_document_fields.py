@@ -5,7 +5,7 @@ from __future__ import annotations
 import docx
 import pytest
 
-from tests.factories.docx import BODY, FIELD_LAYOUTS, SIGN_OFF, TITLE, _save, make_docx
+from tests.factories.docx import BODY, FIELD_LAYOUTS, SIGN_OFF, TITLE, docx_bytes, make_docx
 from validators.document import DEFAULT_FIELD_LABELS, parse_docx
 from validators.document_fields import compile_labels, find_fields, read_sign_off
 
@@ -22,7 +22,7 @@ def _document(*lines: str) -> bytes:
     document = docx.Document()
     for line in lines:
         document.add_paragraph(line)
-    return _save(document)
+    return docx_bytes(document)
 
 
 @pytest.mark.parametrize("layout", FIELD_LAYOUTS)
@@ -89,7 +89,7 @@ def test_empty_label_cell_followed_by_another_label_cell_is_empty():
     cells = document.add_table(rows=1, cols=4).rows[0].cells
     for cell, text in zip(cells, ["审核领导", "撰稿人", "张三", ""]):
         cell.text = text
-    fields = parse_docx(_save(document)).fields
+    fields = parse_docx(docx_bytes(document)).fields
     assert fields["reviewer"].value == "" and fields["author"].value == "张三"
 
 
@@ -98,7 +98,7 @@ def test_table_label_cell_with_colon_takes_the_next_cell():
     document.add_paragraph(TITLE)
     cells = document.add_table(rows=1, cols=2).rows[0].cells
     cells[0].text, cells[1].text = "审核领导：", "李四"
-    assert parse_docx(_save(document)).fields["reviewer"].value == "李四"
+    assert parse_docx(docx_bytes(document)).fields["reviewer"].value == "李四"
 
 
 def test_fields_split_by_soft_line_breaks_are_read():
@@ -109,7 +109,7 @@ def test_fields_split_by_soft_line_breaks_are_read():
     run.add_text("撰稿人：张三")
     run.add_break()
     run.add_text("手机号：13912345678")
-    assert _values(_save(document)) == EXPECTED
+    assert _values(docx_bytes(document)) == EXPECTED
 
 
 def test_contact_person_before_the_phone_still_makes_a_sign_off_line():

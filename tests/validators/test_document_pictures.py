@@ -7,7 +7,7 @@ import io
 import docx
 import pytest
 
-from tests.factories.docx import TITLE, _save, add_text_box, make_docx, make_png
+from tests.factories.docx import TITLE, docx_bytes, add_text_box, make_docx, make_png
 from validators.document import parse_docx
 
 EXPECTED_PART = {
@@ -47,7 +47,7 @@ def test_picture_beside_a_caption_points_at_that_paragraph():
     document.add_paragraph(TITLE)
     paragraph = document.add_paragraph("图为执法人员检查排污口。")
     paragraph.add_run().add_picture(io.BytesIO(make_png()))
-    submission = parse_docx(_save(document))
+    submission = parse_docx(docx_bytes(document))
     assert [(p.part, p.paragraph) for p in submission.pictures] == [("body", 2)]
 
 
@@ -60,7 +60,7 @@ def test_picture_inside_a_text_box_points_at_the_text_box_paragraph():
     box_paragraph.insert(0, docx.oxml.parse_xml(
         '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:t>现场照片</w:t></w:r>'
     ))
-    submission = parse_docx(_save(document))
+    submission = parse_docx(docx_bytes(document))
     (picture,) = submission.pictures
     assert submission.paragraphs[picture.paragraph - 1].text == "现场照片"
 
@@ -70,4 +70,4 @@ def test_the_same_image_shown_twice_is_two_pictures():
     document.add_paragraph(TITLE)
     for _ in range(2):
         document.add_paragraph().add_run().add_picture(io.BytesIO(make_png()))
-    assert len(parse_docx(_save(document)).pictures) == 2
+    assert len(parse_docx(docx_bytes(document)).pictures) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import docx
 import pytest
 
-from tests.factories.docx import BODY, TITLE, _save, make_docx
+from tests.factories.docx import BODY, TITLE, docx_bytes, make_docx
 from validators.document import parse_docx
 
 LONG_SENTENCE = (
@@ -24,7 +24,7 @@ def test_title_labelled_timu_is_found():
     document = docx.Document()
     document.add_paragraph(f"题目：{TITLE}")
     document.add_paragraph(BODY[0])
-    assert parse_docx(_save(document)).title == TITLE
+    assert parse_docx(docx_bytes(document)).title == TITLE
 
 
 def test_title_is_not_part_of_the_body():
@@ -43,7 +43,7 @@ def test_centred_long_first_line_is_still_a_title():
     heading = document.add_paragraph(LONG_SENTENCE)
     heading.alignment = 1
     document.add_paragraph(BODY[0])
-    assert parse_docx(_save(document)).title == LONG_SENTENCE
+    assert parse_docx(docx_bytes(document)).title == LONG_SENTENCE
 
 
 def test_sign_off_before_the_title_is_skipped():
@@ -51,7 +51,7 @@ def test_sign_off_before_the_title_is_skipped():
     document.add_paragraph("审核领导：李四  撰稿人：张三  手机号：13912345678")
     document.add_paragraph(TITLE)
     document.add_paragraph(BODY[0])
-    submission = parse_docx(_save(document))
+    submission = parse_docx(docx_bytes(document))
     assert (submission.title, submission.title_paragraph) == (TITLE, 2)
 
 
@@ -65,7 +65,7 @@ def test_title_in_a_layout_table_is_found_when_the_body_has_no_paragraphs():
     table = document.add_table(rows=2, cols=1)
     table.cell(0, 0).text = TITLE
     table.cell(1, 0).text = BODY[0]
-    assert parse_docx(_save(document)).title == TITLE
+    assert parse_docx(docx_bytes(document)).title == TITLE
 
 
 def test_title_label_cell_takes_the_next_cell():
@@ -73,4 +73,4 @@ def test_title_label_cell_takes_the_next_cell():
     cells = document.add_table(rows=1, cols=2).rows[0].cells
     cells[0].text, cells[1].text = "标题", TITLE
     document.add_paragraph(BODY[0])
-    assert parse_docx(_save(document)).title == TITLE
+    assert parse_docx(docx_bytes(document)).title == TITLE

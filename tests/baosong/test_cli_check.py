@@ -1,0 +1,64 @@
+"""`baosong check`: JSON lines with the SPEC §6 keys, a readable Chinese report, an exit code that tells."""
+
+import json
+from datetime import date
+
+from click.testing import CliRunner
+
+from baosong.cli import main
+from baosong.demo.samples import Item, document, mail, photo
+
+SPEC_KEYS = {"source", "message_id", "verdict", "unit", "receipt", "findings", "fields", "photos"}
+
+
+def _write(tmp_path, name, raw):  # noqa: ANN001
+    path = tmp_path / name
+    path.write_bytes(raw)
+    return path
+
+
+def _item(**changes):  # noqa: ANN003
+    base = dict(unit="奇台县环境保护局", title="奇台县环境保护局开展秋季大气污染防治专项检查",
+                paragraphs=["11月18日，奇台县环境保护局组织执法人员对12家企业开展专项检查。"])
+    return Item(**{**base, **changes})
+
+
+def _run(tmp_path, *args):  # noqa: ANN001, ANN002
+    env = {"BAOSONG_PATHS_DATA": str(tmp_path / "data")}
+    return CliRunner().invoke(main, ["--config", str(tmp_path / "none.toml"), "check", *map(str, args)], env=env)
+
+
+def test_check_json_prints_one_valid_line_per_message_with_spec_keys(tmp_path):
+    good = _write(tmp_path, "good.eml", mail("qitai@example.cn", "信息", date(2026, 11, 20),
+                  docs=[("奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item()))],
+                  photos=[("检查现场.jpg", photo(1))]))
+    bad = _write(tmp_path, "bad.eml", mail("qitai@example.cn", "信息", date(2026, 11, 20),
+                 docs=[("奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item(author=None)))]))
+    result = _run(tmp_path, "--json", good, bad)
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [set(line) for line in lines] == [SPEC_KEYS, SPEC_KEYS]
+    assert [line["verdict"] for line in lines] == ["accepted", "rejected"]
+    assert lines[0]["photos"][0]["bytes"] > 1_048_576
+    assert set(lines[0]["fields"]) == {"title", "reviewer", "author", "phone"}
+    finding = lines[1]["findings"][0]
+    assert finding["code"] == "MISSING_AUTHOR" and finding["severity"] == "error" and finding["message"]
+    assert result.exit_code == 1
+
+
+def test_check_exit_code_is_zero_when_nothing_is_rejected(tmp_path):
+    good = _write(tmp_path, "奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item()))
+    result = _run(tmp_path, good)
+    assert result.exit_code == 0, result.output
+    assert "结论：通过" in result.output and "未发现问题" in result.output
+
+
+def test_check_on_garbage_bytes_still_gives_a_verdict(tmp_path):
+    junk = _write(tmp_path, "junk.eml", bytes(range(256)) * 100)
+    result = _run(tmp_path, "--json", junk)
+    assert json.loads(result.output)["verdict"] in {"ignored", "rejected"}
+
+
+def test_check_records_nothing(tmp_path):
+    path = _write(tmp_path, "奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item()))
+    _run(tmp_path, path)
+    assert not (tmp_path / "data" / "baosong.db").exists()

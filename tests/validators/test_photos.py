@@ -1,0 +1,46 @@
+"""Photo checks on real image bytes: Pillow's bomb guard stays on, and its warning zone is an error too."""
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from tests.factories.images import make_jpeg
+from validators.photos import image_problem, named_as_image
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.timeout(20)
+def test_decompression_bomb_png_is_refused_quickly():
+    bomb = _png(20_000, 20_000)
+    start = time.perf_counter()
+    assert image_problem(bomb) == "图片尺寸异常巨大"
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.timeout(20)
+def test_image_in_pillows_warning_zone_is_refused_without_decoding():
+    assert image_problem(_png(10_000, 10_000)) == "图片尺寸异常巨大"
+
+
+def test_text_named_jpg_is_not_an_image():
+    assert image_problem(b"hello, this is text" * 100) == "不是图片文件"
+
+
+def test_real_jpeg_of_exact_size_is_fine():
+    data = make_jpeg(1_048_576)
+    assert len(data) == 1_048_576 and image_problem(data) is None
+
+
+def test_jpeg_named_gif_is_judged_by_its_bytes():
+    assert image_problem(make_jpeg(200_000)) is None and named_as_image("现场.gif")
+
+
+def test_zero_byte_photo_is_not_an_image():
+    assert image_problem(b"") == "不是图片文件"
