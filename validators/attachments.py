@@ -25,6 +25,7 @@ CORRUPT_REASONS = {
     "ratio": ("文件压缩比例异常，可能是恶意文件", _RESAVE),
     "hostile_xml": ("文件包含不安全的内容（XML 实体声明）", _RESAVE),
     "xml_error": ("文件内容无法解析", _RESAVE),
+    "damaged": ("文件内部数据已损坏（校验失败）", _RESAVE),
     "not_word": ("文件不是 Word 文档", "请附上按模板编写的 .docx 文件。"),
 }
 

@@ -26,6 +26,7 @@ from validators.document_fields import (
     LabelSet,
     compile_labels,
     label_alone,
+    is_preamble,
     looks_like_title,
     read_sign_off,
     spaced_field,
@@ -222,10 +223,10 @@ class _StoryReader:
         return block
 
     def table(self, element: etree._Element, part: str) -> None:
-        for row in _descendants_through_wrappers(element, W_TR):
+        for row in _children_through_wrappers(element, W_TR):
             cells = [
                 self.container(cell, part)
-                for cell in _descendants_through_wrappers(row, W_TC)
+                for cell in _children_through_wrappers(row, W_TC)
                 if not _continues_merge(cell)
             ]
             self.story.rows.append(cells)
@@ -273,12 +274,12 @@ def _flow_children(element: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
-def _descendants_through_wrappers(element: etree._Element, tag: str) -> Iterator[etree._Element]:
+def _children_through_wrappers(element: etree._Element, tag: str) -> Iterator[etree._Element]:
     for child in element.iterchildren():
         if child.tag == tag:
             yield child
         elif child.tag in (W_SDT, *_WRAPPERS):
-            yield from _descendants_through_wrappers(child, tag)
+            yield from _children_through_wrappers(child, tag)
 
 
 def _sdt_tag(sdt: etree._Element) -> str | None:
@@ -452,7 +453,8 @@ def _first_line_title(
     free: list[_Block], body_texts: Mapping[int, str], package: _Package
 ) -> tuple[str, int | None]:
     """The first body paragraph (table or text box only when the body has none), if it reads as a title."""
-    first = next((b for b in free if b.part == "body"), None) or next(iter(free), None)
+    candidates = [b for b in free if not is_preamble(body_texts.get(id(b), b.text))]
+    first = next((b for b in candidates if b.part == "body"), None) or next(iter(candidates), None)
     if first is None:
         return "", None
     text = body_texts.get(id(first), first.text).strip()

@@ -130,6 +130,14 @@ def spaced_field(cell_text: str, labels: LabelSet) -> FieldHit | None:
     )
 
 
+_PREAMBLE = re.compile(r"^\s*(?:(?:绝密|机密|秘密)\s*[★☆✩✭*]?.{0,8}|密\s*级\s*[:：].{0,12}|特急|加急|急件|平急)\s*$")
+
+
+def is_preamble(text: str) -> bool:
+    """A classification or urgency mark printed above the title (机密★1年, 特急): not the title."""
+    return bool(_PREAMBLE.match(text))
+
+
 def looks_like_title(text: str) -> bool:
     """A plain first line is a title when it is short and does not end like a sentence."""
     stripped = text.strip()

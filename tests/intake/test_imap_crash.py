@@ -34,8 +34,6 @@ def test_killed_poll_then_rerun_ends_with_one_verdict_per_message(
 
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr.decode()
     assert rerun.returncode == 0, rerun.stderr.decode()
-    from baosong.models import FindingRow
-    with app.sessions() as s: print("FINDINGS", [(f.item_id, f.code, f.evidence) for f in s.query(FindingRow)])
     assert verdicts_by_uid(app) == expected and raw_count(app) == 3
     assert flagged_uids(imap_server) == set(expected)
     app.close()

@@ -74,3 +74,8 @@ def test_title_label_cell_takes_the_next_cell():
     cells[0].text, cells[1].text = "标题", TITLE
     document.add_paragraph(BODY[0])
     assert parse_docx(docx_bytes(document)).title == TITLE
+
+
+def test_classification_mark_above_the_title_is_not_the_title():
+    submission = parse_docx(make_docx(title="机密★1年", paragraphs=["关于有关案件办理情况的报告", "11月18日，法规科对有关案件办理情况进行了梳理。"]))
+    assert submission.title == "关于有关案件办理情况的报告"
