@@ -33,7 +33,6 @@ class MailboxSettings:
     idle: bool = _key(True, "服务器支持时使用 IMAP IDLE，新邮件几秒内处理")
     idle_renew_seconds: int = _key(300, "IDLE 连接每隔多少秒重新发起")
     timeout_seconds: int = _key(60, "网络超时（秒）")
-    max_message_bytes: int = _key(100 * 1024 * 1024, "单封邮件大小上限（字节），超过则不下载并退回")
 
 
 @dataclass(frozen=True)

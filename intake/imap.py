@@ -27,7 +27,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from imap_tools import MailBox, MailBoxUnencrypted
 from imap_tools.mailbox import BaseMailBox
@@ -62,8 +62,8 @@ class LocalFailure(Exception):
 
 @dataclass(frozen=True)
 class MessageResult:
-    uid: int
-    size: int
+    uid: int | None  # None: a message archived earlier, retried now
+    size: int | None
     raw_id: int | None
     outcome: Outcome | None
     marked: bool = False
@@ -83,11 +83,13 @@ class CycleReport:
     error: str | None = None
     mark_errors: list[str] = field(default_factory=list)  # the server refused a flag/move; retried next cycle
 
-    @property
-    def new_verdicts(self) -> list[Outcome]:
-        """Verdicts recorded in this cycle (not repeats of messages judged before)."""
-        found = [r.outcome for r in self.results if r.outcome and r.outcome.judgement is not None]
-        return found + [o for o in self.retried if o.judgement is not None]
+    def add(self, result: MessageResult) -> None:
+        """Keep the result without its judgement: the parsed mail (photos and all) must not pile up."""
+        outcome = result.outcome
+        self.results.append(result if outcome is None else replace(result, outcome=replace(outcome, judgement=None)))
+
+
+MessageCallback = Callable[[CycleReport, MessageResult], None]
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,12 @@ def lease_name(settings: MailboxSettings) -> str:
 
 
 def download_limit(app: App) -> int:
-    """Messages above this are judged from their headers (OVERSIZED_MESSAGE), never downloaded.
+    """Messages above the organisation's limit are judged from their headers (OVERSIZED_MESSAGE), never downloaded.
 
-    The judge decides OVERSIZED_MESSAGE by the organisation's limit; the mailbox setting can only
-    lower the download limit further.
+    One owner for the limit (`[limits] max_message_bytes` in the organisation's checks.toml), so the
+    download decision and the judge's verdict can never disagree.
     """
-    return min(app.settings.mailbox.max_message_bytes, app.organisation.checks.max_message_bytes)
+    return app.organisation.checks.max_message_bytes
 
 
 def connect(settings: MailboxSettings) -> BaseMailBox:
@@ -208,8 +210,16 @@ def mark(box: BaseMailBox, settings: MailboxSettings, state: FolderState, uid: i
 class ImapIntake:
     """One worker's view of the configured folder: connection, lease, cursor and cycles."""
 
-    def __init__(self, app: App, *, duplicates: DuplicateFinder | None = None, holder: str | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        duplicates: DuplicateFinder | None = None,
+        holder: str | None = None,
+        on_message: MessageCallback | None = None,
+    ) -> None:
         self.app = app
+        self.on_message = on_message
         self.settings = app.settings.mailbox
         self.duplicates = duplicates
         self.holder = holder or lease.new_holder()
@@ -272,12 +282,18 @@ class ImapIntake:
         last_uid = self._cursor(state.uidvalidity)
         report.error = None
         for raw_id in pending(self.app):
-            report.retried.append(process(self.app, raw_id, duplicates=self.duplicates))
+            outcome = process(self.app, raw_id, duplicates=self.duplicates)
+            if self.on_message is not None:
+                self.on_message(report, MessageResult(None, None, raw_id, outcome))
+            report.retried.append(replace(outcome, judgement=None))
         for uid in self._ledger_unmarked(state.uidvalidity):
             report.marked += self._mark(state, uid, report)
         for uid, size in list_new(self.box, last_uid):
             self.take_lease()
-            report.results.append(self._take_in(state, uid, size, report))
+            result = self._take_in(state, uid, size, report)
+            if self.on_message is not None:
+                self.on_message(report, result)
+            report.add(result)
 
     def _cursor(self, uidvalidity: int) -> int:
         """The last UID already archived; reset when the server's UIDVALIDITY changed."""
@@ -416,9 +432,15 @@ class ImapIntake:
         )
 
 
-def poll_once(app: App, *, duplicates: DuplicateFinder | None = None) -> CycleReport:
-    """One intake cycle of the configured folder (`baosong poll --once`, the demo, the tests)."""
-    intake = ImapIntake(app, duplicates=duplicates)
+def poll_once(
+    app: App, *, duplicates: DuplicateFinder | None = None, on_message: MessageCallback | None = None
+) -> CycleReport:
+    """One intake cycle of the configured folder (`baosong poll --once`, the demo, the tests).
+
+    `on_message` sees each message with its full judgement as it is done; the returned report
+    keeps only the outcomes (verdict, receipt), so memory stays flat however long the backlog.
+    """
+    intake = ImapIntake(app, duplicates=duplicates, on_message=on_message)
     if not intake.take_lease():
         return CycleReport(intake.mailbox, intake.folder, busy=True)
     try:
@@ -434,13 +456,14 @@ def watch(
     idle: bool | None = None,
     duplicates: DuplicateFinder | None = None,
     on_cycle: Callable[[CycleReport], None] | None = None,
+    on_message: MessageCallback | None = None,
 ) -> None:
     """Run intake until `stop` is set: a cycle, then IDLE (or sleep) until there is news. Never raises."""
     settings = app.settings.mailbox
     use_idle = settings.idle if idle is None else idle
     failures = 0
     while not stop.is_set():
-        intake = ImapIntake(app, duplicates=duplicates)
+        intake = ImapIntake(app, duplicates=duplicates, on_message=on_message)
         try:
             if not intake.take_lease():
                 stop.wait(settings.poll_seconds)  # another worker reads this folder; stand by

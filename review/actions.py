@@ -11,10 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from baosong.models import AuditEntry, Item, RawMessage, Unit, utcnow
+from baosong.models import AuditEntry, Item, OutboxMessage, RawMessage, Unit, utcnow
 from baosong.pipeline import index_accepted
 from baosong.receipts import next_receipt
-from intake.outbox import queue_followup
+from intake.outbox import queue_followup, release
+from review.labels import OUTBOX_STATES
 from review.localtime import as_local
 
 
@@ -126,6 +127,17 @@ def retry_message(session: Session, raw_message_id: int, actor: str) -> RawMessa
         )
     )
     return raw
+
+
+def release_reply(session: Session, outbox_id: int, actor: str, reason: str = "") -> OutboxMessage:
+    """Send a held, uncertain or failed reply after all (the outbox audits the release)."""
+    try:
+        return release(session, outbox_id, actor=actor, reason=reason.strip())
+    except ValueError as exc:
+        row = session.get(OutboxMessage, outbox_id)
+        if row is None:
+            raise ActionError(f"找不到编号为 {outbox_id} 的回复邮件") from exc
+        raise ActionError(f"这封回复当前状态为“{OUTBOX_STATES.get(row.state, row.state)}”，无需重新发送") from exc
 
 
 def _item(session: Session, item_id: int) -> Item:

@@ -22,6 +22,12 @@ ACTIONS = {
     "set_unit": "设定单位",
     "note": "添加备注",
     "retry_message": "重新处理邮件",
+    "reply_release": "重新发送回复",
+    "adopt": "登记采用",
+    "endorse": "登记批示",
+    "commission": "登记约稿",
+    "commission_delivered": "约稿交稿",
+    "adjust": "加减分",
 }
 
 CODES = {
@@ -104,3 +110,26 @@ REPLY_KINDS = {
     "accepted_by_clerk": "人工接收通知",
     "rejected_by_clerk": "人工退回通知",
 }
+
+_BOOK_DETAILS = {
+    "adopt": "被「{outlet}」采用（{adopted_on}）",
+    "endorse": "{level}级领导批示 {leader}（{endorsed_on}）",
+    "adjust": "{unit}：{amount}（{dated_on}）",
+    "commission": "向{unit}约稿「{topic}」，{due_on} 前交稿",
+    "commission_delivered": "约稿 {commission_id} 于 {delivered_on} 交稿（期限 {due_on}）",
+    "reply_release": "回复邮件 {outbox_id}（原状态：{state}）",
+}
+
+
+def audit_details(action: str, details: dict[str, Any] | None) -> str:
+    """What a bookkeeping or outbox audit entry recorded, in a line (its reason is shown beside it)."""
+    template = _BOOK_DETAILS.get(action)
+    if template is None or not isinstance(details, dict):
+        return ""
+    values = _Blank(details)
+    if action == "adjust":
+        points, percent = details.get("points"), details.get("percent")
+        values["amount"] = f"{points:g} 分" if points is not None else f"全年总分 {percent:g}%" if percent is not None else ""
+    if action == "reply_release":
+        values["state"] = OUTBOX_STATES.get(details.get("from_state", ""), details.get("from_state", ""))
+    return " ".join(template.format_map(values).split())

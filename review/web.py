@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -26,11 +26,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.templating import Jinja2Templates
 
-from baosong.models import AttachmentRow, Item, RawMessage, User, utcnow
+from baosong.models import AttachmentRow, Item, RawMessage, Unit, User, utcnow
+from baosong.organisation import load_organisation
 from baosong.settings import Settings
-from review import actions, queries
+from review import actions, books, queries, reports
 from review.auth import LoginThrottle, authenticate
 from review.csrf import csrf_token, require_csrf
+from review.forms import Posted, clean_text, for_form, month_text, parse_month
 from review.highlight import highlight, located
 from review.labels import (
     ACTIONS,
@@ -38,12 +40,24 @@ from review.labels import (
     REPLY_KINDS,
     SEVERITIES,
     VERDICTS,
+    audit_details,
     code_title,
     fix_templates,
     suggestion,
 )
-from review.localtime import show
+from review.localtime import as_local, show
 from review.thumbnails import NoThumbnail, cached_thumbnail
+from scoring.ledger import (
+    LedgerError,
+    deliver_commission,
+    find_item,
+    record_adjustment,
+    record_adoption,
+    record_commission,
+    record_endorsement,
+)
+from scoring.report_docx import format_points
+from scoring.ruleset import RuleSet, load_ruleset
 
 HERE = Path(__file__).resolve().parent
 SECURITY_HEADERS = {
@@ -72,6 +86,7 @@ class ConsoleState:
     sessions: sessionmaker[Session]
     receipt_prefix: str
     monthly_minimum: queries.MonthlyMinimum
+    ruleset: RuleSet
     throttle: LoginThrottle
     templates: Jinja2Templates
     clock: Callable[[], datetime]
@@ -83,16 +98,22 @@ def create_console(
     *,
     receipt_prefix: str,
     monthly_minimum: queries.MonthlyMinimum | None = None,
+    ruleset: RuleSet | None = None,
     throttle: LoginThrottle | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
-    """The console as an ASGI app; `baosong serve` and `baosong run` hand it to uvicorn."""
+    """The console as an ASGI app; `baosong serve` and `baosong run` hand it to uvicorn.
+
+    `ruleset` scores the books (outlets, endorsement levels, adjustment kinds, the 通报); by
+    default the one of the organisation named in the settings.
+    """
     app = FastAPI(title="baosong 管理台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.console = ConsoleState(
         settings=settings,
         sessions=sessions,
         receipt_prefix=receipt_prefix,
         monthly_minimum=monthly_minimum or (lambda unit: None),
+        ruleset=ruleset or _organisation_ruleset(settings),
         throttle=throttle or LoginThrottle(),
         templates=_templates(),
         clock=clock,
@@ -113,6 +134,11 @@ def create_console(
     return app
 
 
+def _organisation_ruleset(settings: Settings) -> RuleSet:
+    organisation = load_organisation(settings.config_dir, settings.rules.organisation)
+    return load_ruleset(organisation.config_dir, organisation.key)
+
+
 @cache
 def _templates() -> Jinja2Templates:
     env = Environment(
@@ -124,12 +150,15 @@ def _templates() -> Jinja2Templates:
     env.globals.update(
         verdict_label=lambda v: VERDICTS.get(v, v),
         action_label=lambda a: ACTIONS.get(a, a),
+        audit_details=audit_details,
         severity_label=lambda s: SEVERITIES.get(s, s),
         outbox_state_label=lambda s: OUTBOX_STATES.get(s, s),
         reply_kind_label=lambda k: REPLY_KINDS.get(k, k),
         code_title=code_title,
         show_time=show,
         size_text=_size_text,
+        points=format_points,
+        for_form=for_form,
     )
     return Jinja2Templates(env=env)
 
@@ -288,20 +317,7 @@ def _routes():
 
     @router.get("/items/{item_id}", response_class=HTMLResponse)
     def item_page(request: Request, item_id: int, db: Db, user: CurrentUser) -> HTMLResponse:
-        item = _visible_item(db, item_id, user)
-        state = _state(request)
-        numbers = {finding.id: n for n, finding in enumerate(item.findings, start=1)}
-        templates = fix_templates(state.settings.config_dir / "messages.toml")
-        fixes = {f.id: f.params.get("suggestion_text") or suggestion(f.code, f.params, templates) for f in item.findings}
-        paragraphs = highlight((item.document or {}).get("paragraphs", []), item.findings, numbers)
-        in_text = {f.id for f in located(item.findings)}
-        return _page(
-            request, "item.html", user, nav="queue", item=item, paragraphs=paragraphs, numbers=numbers,
-            fixes=fixes, in_text=in_text, units=queries.all_units(db), audit=queries.audit_for(db, item.id),
-            replies=queries.replies_for(db, item.id),
-            photos=[a for a in item.attachments if a.kind == "image"],
-            files=[a for a in item.attachments if a.kind != "image"],
-        )
+        return _item_view(request, db, user, _visible_item(db, item_id, user))
 
     def _act(request: Request, db: Session, item_id: int, do: Callable[[], Any], done: str) -> Response:
         try:
@@ -411,7 +427,217 @@ def _routes():
     def audit(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
         return _page(request, "audit.html", user, nav="audit", entries=queries.recent_audit(db, user.is_admin))
 
+    @router.post("/health/outbox/{outbox_id}/release", dependencies=Csrf)
+    def release_reply(
+        request: Request, outbox_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = ""
+    ) -> Response:
+        try:
+            row = actions.release_reply(db, outbox_id, user.name, clean_text(reason, 200))
+            db.commit()
+            _flash(request, f"已将发往 {row.recipient} 的回复放回发件队列，稍后会自动发送。")
+        except actions.ActionError as exc:
+            db.rollback()
+            _flash(request, str(exc), "error")
+        return _back("/health")
+
+    @router.post("/items/{item_id}/adoptions", dependencies=Csrf)
+    def adopt(
+        request: Request, item_id: int, db: Db, user: CurrentUser,
+        outlet: Annotated[str, Form()] = "", adopted_on: Annotated[str, Form()] = "",
+        proof_received_on: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+    ) -> Response:
+        item = _visible_item(db, item_id, user)
+        ruleset = _state(request).ruleset
+        posted = Posted("adoption", {"outlet": outlet, "adopted_on": adopted_on,
+                                     "proof_received_on": proof_received_on, "note": note})
+        chosen = posted.choice("outlet", "采用的刊物或媒体", {o.name: o for o in ruleset.outlets})
+        adopted = posted.day("adopted_on", "刊发日期")
+        proof = posted.day("proof_received_on", "收到刊发证明的日期", required=bool(ruleset.proof_deadline_day))
+        text = posted.text("note", "备注", limit=1000, multiline=True)
+        return _record(
+            request, db, posted,
+            lambda: record_adoption(db, ruleset, item, chosen, adopted, proof_received_on=proof, note=text,
+                                    actor=user.name),
+            done=f"已登记：本条信息被「{chosen}」采用。", back=f"/items/{item_id}#books",
+            again=lambda: _item_view(request, db, user, item, posted),
+        )
+
+    @router.post("/items/{item_id}/endorsements", dependencies=Csrf)
+    def endorse(
+        request: Request, item_id: int, db: Db, user: CurrentUser,
+        level: Annotated[str, Form()] = "", leader: Annotated[str, Form()] = "",
+        endorsed_on: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+    ) -> Response:
+        item = _visible_item(db, item_id, user)
+        ruleset = _state(request).ruleset
+        posted = Posted("endorsement", {"level": level, "leader": leader, "endorsed_on": endorsed_on, "note": note})
+        chosen = posted.choice("level", "批示级别", {e.level: e for e in ruleset.endorsements})
+        who = posted.text("leader", "批示领导", limit=100)
+        endorsed = posted.day("endorsed_on", "批示日期")
+        text = posted.text("note", "备注", limit=1000, multiline=True)
+        label = ruleset.endorsement(chosen).label if chosen else ""
+        return _record(
+            request, db, posted,
+            lambda: record_endorsement(db, ruleset, item, chosen, endorsed, leader=who, note=text, actor=user.name),
+            done=f"已登记：{label}。", back=f"/items/{item_id}#books",
+            again=lambda: _item_view(request, db, user, item, posted),
+        )
+
+    @router.get("/books", response_class=HTMLResponse)
+    def books_page(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
+        return _books_view(request, db, user)
+
+    @router.post("/books/adjustments", dependencies=Csrf)
+    def adjust(
+        request: Request, db: Db, user: CurrentUser,
+        unit: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
+        points: Annotated[str, Form()] = "", percent: Annotated[str, Form()] = "",
+        group: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+        dated_on: Annotated[str, Form()] = "",
+    ) -> Response:
+        ruleset = _state(request).ruleset
+        posted = Posted("adjustment", {"unit": unit, "kind": kind, "points": points, "percent": percent,
+                                       "group": group, "reason": reason, "dated_on": dated_on})
+        target = _chosen_unit(db, posted)
+        chosen_kind = posted.choice("kind", "加减分项目", {k.name: k for k in ruleset.adjustment_kinds}, required=False)
+        amount = posted.number("points", "分值", bound=10_000)
+        share = posted.number("percent", "百分比", bound=100)
+        if "points" not in posted.errors and "percent" not in posted.errors:
+            if amount is not None and share is not None:
+                posted.refuse("分值和百分比只填一项", "percent")
+            elif amount is None and share is None and not chosen_kind:
+                posted.refuse("请填写分值（扣分写负数），或选择一个加减分项目", "points")
+        chosen_group = posted.choice("group", "计入分组", {g.name: g for g in ruleset.groups}, required=False)
+        why = posted.text("reason", "原因", limit=500, required=not chosen_kind)
+        dated = posted.day("dated_on", "计分日期")
+        return _record(
+            request, db, posted,
+            lambda: record_adjustment(db, ruleset, target, dated_on=dated, reason=why, points=amount, percent=share,
+                                      kind=chosen_kind, group=chosen_group, actor=user.name),
+            done=f"已登记{target.name if target else ''}的加减分。", back="/books#adjustments",
+            again=lambda: _books_view(request, db, user, posted),
+        )
+
+    @router.post("/books/commissions", dependencies=Csrf)
+    def commission(
+        request: Request, db: Db, user: CurrentUser,
+        unit: Annotated[str, Form()] = "", topic: Annotated[str, Form()] = "", due_on: Annotated[str, Form()] = "",
+    ) -> Response:
+        posted = Posted("commission", {"unit": unit, "topic": topic, "due_on": due_on})
+        target = _chosen_unit(db, posted)
+        subject = posted.text("topic", "约稿题目", limit=200, required=True)
+        due = posted.day("due_on", "交稿期限")
+        return _record(
+            request, db, posted,
+            lambda: record_commission(db, target, subject, due, actor=user.name),
+            done=f"已向{target.name if target else ''}约稿「{subject}」。", back="/books#commissions",
+            again=lambda: _books_view(request, db, user, posted),
+        )
+
+    @router.post("/books/commissions/{commission_id}/deliver", dependencies=Csrf)
+    def deliver(
+        request: Request, commission_id: int, db: Db, user: CurrentUser,
+        item: Annotated[str, Form()] = "", delivered_on: Annotated[str, Form()] = "",
+    ) -> Response:
+        posted = Posted(f"deliver-{commission_id}", {"item": item, "delivered_on": delivered_on})
+        reference = posted.text("item", "交稿信息的编号或回执编号", limit=50, required=True)
+        delivered = posted.day("delivered_on", "交稿日期")
+
+        def record() -> None:
+            found = find_item(db, reference)
+            if found.classified and not user.is_admin:
+                raise LedgerError(f"找不到信息「{reference}」：请填写信息编号或回执编号")
+            deliver_commission(db, commission_id, found, delivered, actor=user.name)
+
+        return _record(
+            request, db, posted, record, done=f"已登记约稿 {commission_id} 交稿。", back="/books#commissions",
+            again=lambda: _books_view(request, db, user, posted),
+        )
+
+    @router.get("/report", response_class=HTMLResponse)
+    def report_page(request: Request, db: Db, user: CurrentUser, month: str = "") -> HTMLResponse:
+        state = _state(request)
+        local = as_local(state.clock())
+        chosen = parse_month(month) if month.strip() else (local.year, local.month)
+        if chosen is None:
+            response = _page(request, "report.html", user, nav="report", month=month, view=None,
+                             error=f"月份“{month[:20]}”无法识别，请写成 2026-03 的格式。", file_types=reports.FILE_TYPES)
+            response.status_code = 422
+            return response
+        view = reports.month_view(reports.month_report(db, state.ruleset, *chosen))
+        return _page(request, "report.html", user, nav="report", month=month_text(*chosen), view=view, error="",
+                     file_types=reports.FILE_TYPES, ruleset=state.ruleset)
+
+    @router.get("/report/download")
+    def report_download(
+        request: Request, db: Db, user: CurrentUser,
+        month: str = "", file_type: Annotated[str, Query(alias="format")] = "",
+    ) -> Response:
+        chosen = parse_month(month)
+        if chosen is None or file_type not in reports.FILE_TYPES:
+            raise HTTPException(404)
+        state = _state(request)
+        result = reports.month_report(db, state.ruleset, *chosen)
+        path = reports.write_report_file(result, state.settings.data_dir, file_type, _today(request))
+        return _download(path, path.name, reports.FILE_TYPES[file_type][1])
+
     return router
+
+
+def _record(
+    request: Request, db: Session, posted: Posted, record: Callable[[], Any], *,
+    done: str, back: str, again: Callable[[], HTMLResponse],
+) -> Response:
+    """Write a ledger entry from a valid form (303 back); show the form again with its errors (422)."""
+    if posted.ok:
+        try:
+            record()
+            db.commit()
+            _flash(request, done)
+            return _back(back)
+        except LedgerError as exc:
+            db.rollback()
+            posted.refuse(str(exc))
+    response = again()
+    response.status_code = 422
+    return response
+
+
+def _chosen_unit(db: Session, posted: Posted) -> Unit | None:
+    units = {str(unit.id): unit for unit in queries.all_units(db)}
+    chosen = posted.choice("unit", "单位", units)
+    return units.get(chosen)
+
+
+def _today(request: Request) -> date:
+    return as_local(_state(request).clock()).date()
+
+
+def _item_view(request: Request, db: Session, user: User, item: Item, posted: Posted | None = None) -> HTMLResponse:
+    state = _state(request)
+    numbers = {finding.id: n for n, finding in enumerate(item.findings, start=1)}
+    templates = fix_templates(state.settings.config_dir / "messages.toml")
+    fixes = {f.id: f.params.get("suggestion_text") or suggestion(f.code, f.params, templates) for f in item.findings}
+    paragraphs = highlight((item.document or {}).get("paragraphs", []), item.findings, numbers)
+    in_text = {f.id for f in located(item.findings)}
+    return _page(
+        request, "item.html", user, nav="queue", item=item, paragraphs=paragraphs, numbers=numbers,
+        fixes=fixes, in_text=in_text, units=queries.all_units(db), audit=queries.audit_for(db, item.id),
+        replies=queries.replies_for(db, item.id),
+        photos=[a for a in item.attachments if a.kind == "image"],
+        files=[a for a in item.attachments if a.kind != "image"],
+        ruleset=state.ruleset, ledger=books.item_books(db, state.ruleset, item), posted=posted, today=_today(request),
+    )
+
+
+def _books_view(request: Request, db: Session, user: User, posted: Posted | None = None) -> HTMLResponse:
+    state = _state(request)
+    today = _today(request)
+    return _page(
+        request, "books.html", user, nav="books", ruleset=state.ruleset, units=queries.all_units(db),
+        adjustments=books.adjustments_of_year(db, today.year), commissions=books.commissions(db, today),
+        posted=posted, today=today,
+    )
 
 
 def _visible_item(db: Session, item_id: int, user: User) -> Item:

@@ -20,6 +20,7 @@ How an item is compared (figures from bench/duplicates.py on tests/factories/cor
 from __future__ import annotations
 
 import heapq
+from itertools import islice
 import re
 import threading
 import time
@@ -44,6 +45,7 @@ DEFAULT_DUPLICATE_THRESHOLD = 0.50
 DEFAULT_REVIEW_THRESHOLD = 0.40
 KEY_SIZE = 5  # characters per candidate key
 SLOT_BYTES = 4  # posting lists hold slots as uint32
+BATCH = 5_000  # items indexed together by add_many (bounds the temporary arrays to ~50 MB)
 MIN_CONTENT = 10  # characters after normalising; a shorter text says too little to be anyone's duplicate
 
 SIGNOFF_LABELS = (
@@ -84,15 +86,15 @@ def shingles(normalised: str) -> list[int]:
     return np.unique((codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]).tolist()
 
 
-def index_keys(normalised: str) -> list[int]:
-    """The distinct character 5-grams, hashed: rarer than 3-grams, so each lookup is short."""
+def index_keys(normalised: str) -> np.ndarray:
+    """The distinct character 5-grams, hashed, sorted: rarer than 3-grams, so each lookup is short."""
     if not normalised:
-        return []
+        return np.empty(0, dtype=np.uint64)
     codes = _codes(normalised, KEY_SIZE)
     keys = np.zeros(len(codes) - KEY_SIZE + 1, dtype=np.uint64)
     for offset in range(KEY_SIZE):
         keys = keys * np.uint64(1_000_003) + codes[offset : len(codes) - KEY_SIZE + 1 + offset]
-    return np.unique(keys).tolist()
+    return np.unique(keys)
 
 
 def _codes(normalised: str, width: int) -> np.ndarray:
@@ -263,20 +265,40 @@ class DuplicateIndex:
 
     def add(self, entry: IndexedItem) -> None:
         """Index `entry`, replacing an earlier version of the same item."""
-        self.remove(entry.item_id)
-        slot = len(self._entries)
-        self._entries.append(entry)
-        self._slots[entry.item_id] = slot
-        slot_bytes = slot.to_bytes(SLOT_BYTES, "little")
+        self.add_many([entry])
+
+    def add_many(self, entries: Iterable[IndexedItem]) -> None:
+        """Index many entries; posting lists grow once per key and batch, not once per item."""
+        remaining = iter(entries)
+        while batch := list(islice(remaining, BATCH)):
+            self._add_batch(batch)
+
+    def _add_batch(self, batch: list[IndexedItem]) -> None:
+        key_lists, slots = [], []
+        for entry in batch:
+            self.remove(entry.item_id)
+            slot = len(self._entries)
+            self._entries.append(entry)
+            self._slots[entry.item_id] = slot
+            key_lists.append(index_keys(entry.normalised))
+            slots.append(slot)
+        keys = np.concatenate(key_lists)
+        if not len(keys):
+            return
+        owners = np.repeat(np.array(slots, dtype="<u4"), [len(k) for k in key_lists])
+        order = np.argsort(keys, kind="stable")  # stable: slots stay ascending within a key
+        keys, data = keys[order], owners[order].tobytes()
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        ends = np.append(starts[1:], len(keys))
         limit = self.max_postings * SLOT_BYTES
-        for key in index_keys(entry.normalised):
+        for key, start, end in zip(keys[starts].tolist(), (starts * SLOT_BYTES).tolist(), (ends * SLOT_BYTES).tolist()):
             postings = self._postings.get(key)
             if postings is None:
-                if key not in self._common:
-                    self._postings[key] = bytearray(slot_bytes)
-            elif len(postings) < limit:
-                postings += slot_bytes
-            else:
+                if key in self._common:
+                    continue
+                postings = self._postings[key] = bytearray()
+            postings += data[start:end]
+            if len(postings) > limit:
                 del self._postings[key]
                 self._common.add(key)
 
@@ -305,7 +327,7 @@ class DuplicateIndex:
         grams = shingles(query)
         query_facts = facts(query)
         matches = []
-        for entry in self._candidates(index_keys(query), year=year, on=on, exclude=exclude_item_id):
+        for entry in self._candidates(index_keys(query).tolist(), year=year, on=on, exclude=exclude_item_id):
             comparison = compare(grams, query_facts, entry.normalised, floor=self.config.review_threshold)
             score = comparison.similarity
             if score >= self.config.review_threshold:
@@ -343,7 +365,10 @@ def _first_report_first(match: DuplicateMatch) -> tuple:
 
 # --- the index kept in the database ------------------------------------------------------------
 
-GAP_PATIENCE_SECONDS = 300.0  # how long an unseen id below the newest is awaited (PostgreSQL commit order)
+# PostgreSQL hands out ids at insert and shows rows at commit, so a lower id can appear late:
+# ids skipped over are awaited this long, up to this many below the newest.
+GAP_PATIENCE_SECONDS = 300.0
+MAX_GAPS = 1000
 
 
 class DuplicateStore:
@@ -388,8 +413,7 @@ class DuplicateStore:
                 DuplicateEntry.accepted_on >= start,
                 DuplicateEntry.id <= self._last_id,
             )
-            for row in session.execute(query):
-                self.index.add(_entry(row))
+            self.index.add_many(_entry(row) for row in session.execute(query))
 
     def refresh(self) -> int:
         """Apply the rows other workers (and this one) committed since the last call."""
@@ -406,7 +430,7 @@ class DuplicateStore:
         for row in rows:
             self._gaps.pop(row.id, None)
             if row.id > self._last_id:
-                self._gaps.update(dict.fromkeys(range(self._last_id + 1, row.id), now))
+                self._gaps.update(dict.fromkeys(range(max(self._last_id + 1, row.id - MAX_GAPS), row.id), now))
                 self._last_id = row.id
             if row.removed:
                 self.index.remove(row.item_id)

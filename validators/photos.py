@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
@@ -22,7 +21,6 @@ def named_as_image(name: str) -> bool:
     return PurePosixPath(name.lower()).suffix in IMAGE_EXTENSIONS
 
 
-@lru_cache(maxsize=64)
 def image_problem(payload: bytes) -> str | None:
     """Why the bytes are not a usable image, or None. Identify, verify, then fully decode."""
     try:

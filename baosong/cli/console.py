@@ -29,6 +29,7 @@ def build_console(opened) -> FastAPI:  # noqa: ANN001 - baosong.app.App, importe
         opened.sessions,
         receipt_prefix=opened.organisation.checks.receipt_prefix,
         monthly_minimum=monthly_minimum(ruleset),
+        ruleset=ruleset,
     )
 
 

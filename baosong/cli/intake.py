@@ -12,16 +12,19 @@ from baosong.output import VERDICT_NAMES, json_line, judgement_json, judgement_t
 
 
 def _source(report, result) -> str:  # noqa: ANN001 - intake.imap.CycleReport / MessageResult
+    if result.uid is None:
+        return f"imap://{report.mailbox}/{report.folder}（重试，存档 #{result.raw_id}）"
     return f"imap://{report.mailbox}/{report.folder};UIDVALIDITY={report.uidvalidity}/;UID={result.uid}"
 
 
-def _show(report, as_json: bool) -> None:  # noqa: ANN001
-    """One line (JSON) or one block (text) per message taken in this cycle."""
-    for result in report.results:
+def _shower(as_json: bool):  # noqa: ANN202
+    """A callback printing one line (JSON) or one block (text) per message as soon as it is done."""
+
+    def show(report, result) -> None:  # noqa: ANN001
         outcome = result.outcome
         source = _source(report, result)
         if outcome is None:
-            continue  # another worker took it
+            return  # deleted on the server before download, or another worker took it
         if outcome.error:
             click.echo(f"{source}：处理失败（系统原因，原始邮件已保存，下次自动重试）：{outcome.error}", err=True)
         elif as_json and outcome.judgement is not None:
@@ -33,6 +36,8 @@ def _show(report, as_json: bool) -> None:  # noqa: ANN001
         else:
             verdict = VERDICT_NAMES.get(outcome.verdict or "", outcome.verdict)
             click.echo(f"{source}：与之前收到的邮件相同，不再重复登记（{verdict} {outcome.receipt or ''}）")
+
+    return show
 
 
 def _summary(report) -> str:  # noqa: ANN001
@@ -60,8 +65,7 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
         raise click.ClickException("尚未配置收件邮箱：请在 baosong.toml 的 [mailbox] 中填写 host、user，密码用环境变量 BAOSONG_MAILBOX_PASSWORD 提供。")
     opened = open_app(app.settings, seed_units=True)
     if once:
-        report = poll_once(opened)
-        _show(report, as_json)
+        report = poll_once(opened, on_message=_shower(as_json))
         if not as_json:
             click.echo(_summary(report))
         for problem in report.mark_errors:
@@ -73,7 +77,7 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
     stop = threading.Event()
     click.echo("开始轮询邮箱（按 Ctrl+C 停止）……", err=True)
     try:
-        watch(opened, stop, idle=False, on_cycle=lambda report: _show(report, as_json))
+        watch(opened, stop, idle=False, on_message=_shower(as_json))
     except KeyboardInterrupt:
         stop.set()
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from baosong.app import App, open_app
 from baosong.models import MailboxCursor, RawMessage
-from baosong.pipeline import read_blob
+from intake.archive import read_blob
 from intake.imap import poll_once
 from intake.local_imap import LocalImapServer
 from tests.factories.docx import make_zip_bomb
@@ -85,12 +85,13 @@ def test_oversized_message_is_judged_from_its_headers_without_downloading_the_bo
     raw = submission(1, attachments=[Attachment("大文件.docx", b"PK" + bytes(200_000), DOCX_TYPE)])
     imap_server.append(raw)
 
-    report = poll_once(app)
+    judged = []
+    poll_once(app, on_message=lambda _report, result: judged.append(result.outcome.judgement))
 
     with app.sessions() as session:
         row = session.scalars(select(RawMessage)).one()
         stored = read_blob(app.data_dir, row.path)
-    assert report.results[0].outcome.judgement.has("OVERSIZED_MESSAGE")
+    assert [j.has("OVERSIZED_MESSAGE") for j in judged] == [True]
     assert stored == _server_headers(imap_server, 101) and row.declared_size == imap_server.messages()[0].size
     app.close()
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from baosong.db import transaction
 from baosong.models import Unit
 from baosong.settings import Settings
-from review import auth
+from review import actions, auth
 from review.auth import LoginThrottle, add_user
 from review.web import create_console
 from tests.review.samples import NOW, PASSWORD, PREFIX, vague_item
@@ -49,6 +49,15 @@ def units(sessions: sessionmaker[Session]) -> dict[str, int]:
 def item_id(settings: Settings, sessions: sessionmaker[Session], units: dict[str, int]) -> int:
     with transaction(sessions) as session:
         return vague_item(settings, session, unit_id=units["昌吉市环境保护局"]).id
+
+
+@pytest.fixture
+def accepted_item(sessions: sessionmaker[Session], item_id: int) -> int:
+    """The sample item, accepted by a clerk at the console's "now" (so it counts in March 2026)."""
+    with transaction(sessions) as session:
+        item = actions.accept(session, item_id, "wang", "核实无误", receipt_prefix=PREFIX)
+        item.accepted_at = NOW
+    return item_id
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The console in real headless Chromium (Debian `chromium`, driven by Playwright).
 
 Under CI=true a missing /usr/bin/chromium fails the run; elsewhere these tests are skipped.
-With BAOSONG_WRITE_SCREENSHOTS=1 they also write docs/screenshots/queue.png and item.png
-(`make screenshots`).
+With BAOSONG_WRITE_SCREENSHOTS=1 they also write docs/screenshots/queue.png, item.png,
+adoption.png, books.png and report.png (`make screenshots`).
 """
 
 from __future__ import annotations
@@ -164,3 +164,30 @@ def test_a_form_post_without_the_csrf_token_is_refused(page, site, item_id):
         form.get_by_role("button", name="添加备注").click()
     assert answer.value.status == 403
     expect(page.get_by_role("heading")).to_contain_text("无法完成（403）")
+
+
+def test_an_adoption_recorded_on_the_item_page_scores_on_the_month_report(page, site, accepted_item):
+    log_in(page, site)
+    page.goto(f"{site}/items/{accepted_item}")
+    page.get_by_label("采用的刊物或媒体").select_option("生态环境部政务信息刊物")
+    page.get_by_role("button", name="登记采用").click()
+    expect(page.locator(".flash")).to_contain_text("已登记：本条信息被「生态环境部政务信息刊物」采用")
+    expect(page.locator("#books")).to_contain_text("政务信息 30 分")
+    screenshot(page, "adoption.png")
+    page.get_by_role("link", name="月度通报").click()
+    expect(page.get_by_role("heading", name="月度通报")).to_contain_text("2026年3月")
+    row = page.locator("tr", has_text="昌吉市环境保护局")
+    expect(row.locator("td")).to_have_text(["1", "昌吉市环境保护局", "1", "30", "30", "270", "0", "0", "100"])
+    screenshot(page, "report.png")
+
+
+def test_an_adjustment_recorded_on_the_books_page_is_listed(page, site):
+    log_in(page, site)
+    page.get_by_role("link", name="加减分与约稿").click()
+    form = page.locator('form[action="/books/adjustments"]')
+    form.get_by_label("单位").select_option(label="阜康市环境保护局")
+    form.get_by_label("规定的加减分项目").select_option("信息严重失实")
+    form.get_by_role("button", name="登记加减分").click()
+    expect(page.locator(".flash")).to_contain_text("已登记阜康市环境保护局的加减分")
+    expect(page.locator("#adjustments tbody tr").first).to_contain_text("-30 分")
+    screenshot(page, "books.png")

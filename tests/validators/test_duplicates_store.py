@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from baosong.db import transaction
 from baosong.models import DuplicateEntry, Item
-from validators.duplicates import DuplicateStore
+from validators.duplicates import DuplicateStore, normalise
 
 ITEM = (
     "青山县自然资源局开展龙山镇违法用地专项督查\n"
@@ -109,3 +109,21 @@ def test_last_years_item_is_matched_with_a_long_day_window(sessions):  # noqa: A
     text = ITEM.format(day="12月20日")
     item_id = accept(sessions, text, accepted_on=earlier)
     assert [m.item_id for m in store(sessions, window=400).find(text, unit_names=[UNIT])] == [item_id]
+
+
+def test_row_committed_late_with_a_lower_id_is_still_seen(sessions):  # noqa: ANN001
+    """On PostgreSQL ids are handed out at insert time but become visible at commit, out of order."""
+    with transaction(sessions) as session:
+        items = [Item(verdict="accepted", original_verdict="accepted", text=TEXT) for _ in range(2)]
+        session.add_all(items)
+        session.flush()
+        first, second = (item.id for item in items)
+    finder = store(sessions)
+    other = "白云县应急管理局召开防汛工作会议，部署汛期值班值守、物资储备和转移避险工作，要求各乡镇落实值班。"
+    row = {"unit_name": UNIT, "receipt": None, "accepted_on": TODAY}
+    with transaction(sessions) as session:
+        session.add(DuplicateEntry(id=1005, item_id=second, normalised=normalise(other), **row))
+    finder.refresh()
+    with transaction(sessions) as session:
+        session.add(DuplicateEntry(id=1003, item_id=first, normalised=normalise(TEXT, [UNIT]), **row))
+    assert [m.item_id for m in finder.find(TEXT, unit_names=[UNIT])] == [first]

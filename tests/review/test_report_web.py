@@ -1,0 +1,126 @@
+"""The 月度通报 page: the month's table from scoring.compute, and the Word/Excel downloads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from urllib.parse import quote
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from baosong.db import transaction
+from baosong.models import Adoption, Unit
+
+REPORT_NAME = "昌吉州生态环境系统信息工作通报-2026年03月"
+
+
+@pytest.fixture
+def adopted(sessions, accepted_item) -> int:
+    """The accepted sample item, adopted by the ministry's publication (30 points under rule set A)."""
+    with transaction(sessions) as session:
+        session.add(Adoption(item_id=accepted_item, outlet="生态环境部政务信息刊物", adopted_on=date(2026, 3, 16),
+                             proof_received_on=date(2026, 3, 17)))
+    return accepted_item
+
+
+def row_of(html: str, unit: str) -> str:
+    start = html.index(f"<td>{unit}</td>")
+    return html[html.rindex("<tr>", 0, start):html.index("</tr>", start)]
+
+
+def test_the_report_page_defaults_to_the_current_month(clerk, units):
+    html = clerk.get("/report").text
+    assert "2026年3月" in html and 'value="2026-03"' in html
+
+
+def test_the_report_table_has_the_columns_of_the_notification(clerk, units):
+    html = clerk.get("/report?month=2026-03").text
+    for heading in ("报送数量", "政务信息", "新闻信息", "本月采用得分", "全年累计得分", "与总任务差额分值", "排名"):
+        assert heading in html
+    assert "<h2>县市环保局</h2>" in html
+
+
+def test_an_adoption_scores_in_its_month_with_the_gap_to_the_annual_target(clerk, adopted):
+    row = row_of(clerk.get("/report?month=2026-03").text, "昌吉市环境保护局")
+    cells = [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
+    # rank, unit, submitted, 政务 month / year / gap (target 300), 新闻 month / year / gap (target 100)
+    assert cells == ["1", "昌吉市环境保护局", "1", "30", "30", "270", "0", "0", "100"]
+
+
+def test_the_month_before_the_adoption_shows_no_points(clerk, adopted):
+    row = row_of(clerk.get("/report?month=2026-02").text, "昌吉市环境保护局")
+    assert '<td class="num">30</td>' not in row
+
+
+def test_the_summary_names_the_months_totals(clerk, adopted):
+    assert "共报送信息1条，被各级刊物和媒体采用1条" in clerk.get("/report?month=2026-03").text
+
+
+@pytest.mark.parametrize("month", ["2026-13", "三月", "../../etc/passwd", "1999-01"])
+def test_an_unreadable_month_is_refused_with_422_in_chinese(clerk, units, month):
+    response = clerk.get(f"/report?month={quote(month)}")
+    assert response.status_code == 422 and "无法识别，请写成 2026-03 的格式" in response.text
+
+
+def test_a_unit_name_with_markup_is_shown_as_text_on_the_report_page(clerk, sessions):
+    with transaction(sessions) as session:
+        session.add(Unit(name="<script>alert('unit')</script>局", category="县市环保局", aliases=[], emails=[]))
+    html = clerk.get("/report?month=2026-03").text
+    assert "<script>alert(" not in html and "&lt;script&gt;alert(&#39;unit&#39;)&lt;/script&gt;局" in html
+
+
+def test_the_word_file_downloads_as_an_attachment_with_explicit_type(clerk, adopted):
+    response = clerk.get("/report/download?month=2026-03&format=docx")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert quote(f"{REPORT_NAME}.docx") in response.headers["content-disposition"]
+
+
+def test_the_word_file_is_the_months_notification(clerk, adopted):
+    document = Document(io.BytesIO(clerk.get("/report/download?month=2026-03&format=docx").content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert "2026年3月" in text and "昌吉市环境保护局" in cells
+
+
+def test_the_excel_file_holds_the_units_scores(clerk, adopted):
+    response = clerk.get("/report/download?month=2026-03&format=xlsx")
+    assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    values = {value for sheet in workbook for row in sheet.iter_rows(values_only=True) for value in row}
+    assert "昌吉市环境保护局" in values and 30 in values
+
+
+def test_the_files_are_kept_in_the_data_folders_reports(clerk, settings, adopted):
+    clerk.get("/report/download?month=2026-03&format=xlsx")
+    folder = settings.data_dir / "reports"
+    assert (folder / f"{REPORT_NAME}.xlsx").is_file()
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_download_reflects_an_adoption_recorded_after_an_earlier_download(clerk, sessions, adopted):
+    clerk.get("/report/download?month=2026-03&format=xlsx")
+    with transaction(sessions) as session:
+        session.add(Adoption(item_id=adopted, outlet="国家级新闻媒体", adopted_on=date(2026, 3, 17)))
+    workbook = load_workbook(io.BytesIO(clerk.get("/report/download?month=2026-03&format=xlsx").content), read_only=True)
+    values = {value for sheet in workbook for row in sheet.iter_rows(values_only=True) for value in row}
+    assert 50 in values
+
+
+@pytest.mark.parametrize("query", [
+    "month=2026-03&format=pdf", "month=2026-03&format=../../baosong.db", "month=../reports&format=docx",
+    "month=2026-03", "format=docx",
+])
+def test_a_download_outside_the_fixed_list_is_404(clerk, units, query):
+    assert clerk.get(f"/report/download?{query}").status_code == 404
+
+
+def test_a_download_is_a_real_office_file(clerk, units):
+    content = clerk.get("/report/download?month=2026-03&format=docx").content
+    assert zipfile.is_zipfile(io.BytesIO(content))
