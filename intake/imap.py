@@ -56,6 +56,10 @@ _FETCH_ITEM = re.compile(rb"UID (\d+)|RFC822\.SIZE (\d+)")
 CONNECTION_ERRORS = (imaplib.IMAP4.abort, IdleError, OSError, EOFError)
 
 
+class FetchRefused(Exception):
+    """The server answered NO/BAD to fetching a message that is still in the folder."""
+
+
 class LocalFailure(Exception):
     """Archiving failed on our side (disk, database): the message stays on the server, unmarked."""
 
@@ -81,7 +85,7 @@ class CycleReport:
     marked: int = 0
     reconnects: int = 0
     error: str | None = None
-    mark_errors: list[str] = field(default_factory=list)  # the server refused a flag/move; retried next cycle
+    server_errors: list[str] = field(default_factory=list)  # the server refused a fetch, flag or move; retried next cycle
 
     def add(self, result: MessageResult) -> None:
         """Keep the result without its judgement: the parsed mail (photos and all) must not pile up."""
@@ -227,6 +231,7 @@ class ImapIntake:
         self.folder = self.settings.folder
         self.box: BaseMailBox | None = None
         self.state: FolderState | None = None
+        self._cursor_held = False  # a refused message keeps the cursor below it for this cycle
 
     # -- connection and lease --
 
@@ -257,7 +262,7 @@ class ImapIntake:
                 if self.box is None:
                     self.open()
                 self._run(report)
-                self._record_health(report.mark_errors[0] if report.mark_errors else None)
+                self._record_health(report.server_errors[0] if report.server_errors else None)
                 return report
             except CONNECTION_ERRORS as exc:
                 log.warning("IMAP connection lost (%s), attempt %s", exc, attempt + 1)
@@ -288,9 +293,21 @@ class ImapIntake:
             report.retried.append(replace(outcome, judgement=None))
         for uid in self._ledger_unmarked(state.uidvalidity):
             report.marked += self._mark(state, uid, report)
+        self._cursor_held = False
         for uid, size in list_new(self.box, last_uid):
             self.take_lease()
-            result = self._take_in(state, uid, size, report)
+            if self._known(state.uidvalidity, uid):  # taken in while a refused message held the cursor back
+                self._advance(state, uid, size, None)
+                continue
+            try:
+                result = self._take_in(state, uid, size, report)
+            except FetchRefused as exc:
+                # Keep going with the rest; the cursor stays below the refused message so the next
+                # cycle asks for it again, and the health view shows the refusal to a clerk.
+                log.warning("%s", exc)
+                report.server_errors.append(str(exc))
+                self._cursor_held = True
+                continue
             if self.on_message is not None:
                 self.on_message(report, result)
             report.add(result)
@@ -345,6 +362,16 @@ class ImapIntake:
             )
             return list(session.scalars(query))
 
+    def _known(self, uidvalidity: int, uid: int) -> bool:
+        with self.app.sessions() as session:
+            query = select(MailboxMessage.id).where(
+                MailboxMessage.mailbox == self.mailbox,
+                MailboxMessage.folder == self.folder,
+                MailboxMessage.uidvalidity == uidvalidity,
+                MailboxMessage.uid == uid,
+            )
+            return session.scalar(query) is not None
+
     def _still_there(self, uid: int) -> bool:
         data = _ok(self.box.client.uid("FETCH", str(uid), "(UID)"), "查询邮件")
         return any(isinstance(line, bytes) and b"UID" in line for line in data)
@@ -358,7 +385,7 @@ class ImapIntake:
         except imaplib.IMAP4.error as exc:
             if self._still_there(uid):
                 log.warning("marking UID %s failed: %s", uid, exc)
-                report.mark_errors.append(f"无法在服务器上标记已处理的邮件（UID {uid}）：{exc}")
+                report.server_errors.append(f"无法在服务器上标记已处理的邮件（UID {uid}）：{exc}")
                 return False
             # gone from the folder already (moved before a crash, or by a person): nothing left to mark
         _crash_point("after_flag")
@@ -376,7 +403,14 @@ class ImapIntake:
 
     def _take_in(self, state: FolderState, uid: int, size: int, report: CycleReport) -> MessageResult:
         oversized = size > download_limit(self.app)
-        raw = fetch_bytes(self.box, uid, headers_only=oversized)
+        try:
+            raw = fetch_bytes(self.box, uid, headers_only=oversized)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error as exc:
+            if self._still_there(uid):
+                raise FetchRefused(f"服务器拒绝提供邮件（UID {uid}），下次收件时重试：{exc}") from exc
+            raw = None
         if raw is None:  # deleted on the server between listing and fetching: nothing to keep
             self._advance(state, uid, size, None)
             return MessageResult(uid, size, None, None)
@@ -412,7 +446,7 @@ class ImapIntake:
                             raw_message_id=raw_id,
                         )
                     )
-                if cursor.uidvalidity == state.uidvalidity:
+                if cursor.uidvalidity == state.uidvalidity and not self._cursor_held:
                     cursor.last_uid = max(cursor.last_uid, uid)
             return True
         except IntegrityError:

@@ -68,7 +68,7 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
         report = poll_once(opened, on_message=_shower(as_json))
         if not as_json:
             click.echo(_summary(report))
-        for problem in report.mark_errors:
+        for problem in report.server_errors:
             click.echo(problem, err=True)
         if report.error:
             click.echo(f"本轮收件未完成：{report.error}（已收下的邮件不受影响，下次运行会接着处理）", err=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from sqlalchemy import JSON, DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import JSON, BigInteger, DateTime, MetaData
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -14,6 +15,11 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# IMAP UIDs, UIDVALIDITY and server sizes are unsigned 32-bit (up to 4,294,967,295), and file sizes
+# can pass 2 GB: PostgreSQL's INTEGER stops at 2,147,483,647.
+BigInt = Annotated[int, mapped_column(BigInteger)]
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from baosong.models.base import Base, utcnow
+from baosong.models.base import Base, BigInt, utcnow
 
 
 class Unit(Base):
@@ -33,8 +33,8 @@ class MailboxCursor(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(300))  # user@host
     folder: Mapped[str] = mapped_column(String(300))
-    uidvalidity: Mapped[int | None]
-    last_uid: Mapped[int] = mapped_column(default=0)
+    uidvalidity: Mapped[BigInt | None]
+    last_uid: Mapped[BigInt] = mapped_column(default=0)
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None]
@@ -49,8 +49,8 @@ class RawMessage(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     content_key: Mapped[str] = mapped_column(String(64), index=True)  # Message-ID + content, ignoring trace headers
     path: Mapped[str] = mapped_column(String(500))  # relative to the data folder
-    size: Mapped[int]
-    declared_size: Mapped[int | None]  # the server's size when only the headers were downloaded (oversized)
+    size: Mapped[BigInt]
+    declared_size: Mapped[BigInt | None]  # the server's size when only the headers were downloaded (oversized)
     message_id: Mapped[str | None] = mapped_column(String(998))
     source: Mapped[str] = mapped_column(String(20))  # imap | import
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -70,9 +70,9 @@ class MailboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(300))
     folder: Mapped[str] = mapped_column(String(300))
-    uidvalidity: Mapped[int]
-    uid: Mapped[int]
-    size: Mapped[int | None]
+    uidvalidity: Mapped[BigInt]
+    uid: Mapped[BigInt]
+    size: Mapped[BigInt | None]
     raw_message_id: Mapped[int | None] = mapped_column(ForeignKey("raw_messages.id"))
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     marked_at: Mapped[datetime | None]  # when the server flag/move was done
@@ -143,7 +143,7 @@ class AttachmentRow(Base):
     display_name: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
-    size: Mapped[int]
+    size: Mapped[BigInt]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     path: Mapped[str] = mapped_column(String(500))  # relative to the data folder
 

@@ -4,6 +4,7 @@ pointed at it, submissions, a TCP proxy that cuts connections, and `baosong` in 
 from __future__ import annotations
 
 import os
+import re
 import select
 import socket
 import subprocess
@@ -151,11 +152,16 @@ class CuttingProxy:
 
     The first connection is closed once `cut_after` bytes went from the server to the client; while
     `refuse` is set (from the cut on, with `refuse_after_cut`), new connections are closed at once:
-    the server looks down.
+    the server looks down. A download of a UID in `refuse_fetch` is answered NO, as servers answer
+    for a message they cannot read from their own store.
     """
 
-    def __init__(self, target_port: int, *, cut_after: int, refuse_after_cut: bool = False) -> None:
+    def __init__(
+        self, target_port: int, *, cut_after: int | None = None, refuse_after_cut: bool = False, refuse_fetch: frozenset[int] = frozenset()
+    ) -> None:
         self.target_port = target_port
+        self.refuse_fetch = set(refuse_fetch)
+        self.refused_fetches = 0
         self.cut_after = cut_after
         self.refuse_after_cut = refuse_after_cut
         self.refuse = False
@@ -188,6 +194,13 @@ class CuttingProxy:
             cut = self.cut_after if self.cuts == 0 else None
             threading.Thread(target=self._pump, args=(client, upstream, cut), daemon=True).start()
 
+    def _refused_tag(self, command: bytes) -> bytes | None:
+        match = re.match(rb"(\S+) UID FETCH (\d+) \(BODY\.PEEK\[\]\)\r\n$", command)
+        if match is None or int(match.group(2)) not in self.refuse_fetch:
+            return None
+        self.refused_fetches += 1
+        return match.group(1)
+
     def _pump(self, client: socket.socket, upstream: socket.socket, cut: int | None) -> None:
         sent = 0
         try:
@@ -205,6 +218,8 @@ class CuttingProxy:
                             return
                         sent += len(data)
                         client.sendall(data)
+                    elif (tag := self._refused_tag(data)) is not None:
+                        client.sendall(tag + b" NO [UNAVAILABLE] message cannot be read\r\n")
                     else:
                         upstream.sendall(data)
         except OSError:

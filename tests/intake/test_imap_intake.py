@@ -205,3 +205,33 @@ def test_connection_lost_for_the_whole_cycle_is_finished_by_the_next_cycle(imap_
     assert second.error is None
     assert sorted(verdicts_by_uid(app)) == [101, 102, 103, 104] and all(len(v) == 1 for v in verdicts_by_uid(app).values())
     app.close()
+
+
+def test_message_the_server_refuses_to_send_does_not_stop_the_others(imap_server: LocalImapServer, imap_settings) -> None:  # noqa: ANN001
+    for n in range(3):
+        imap_server.append(submission(n))
+    with CuttingProxy(imap_server.port, refuse_fetch=frozenset({102})) as proxy:
+        app = open_app(pointed_at(imap_settings, "127.0.0.1", proxy.port, imap_server), seed_units=True)
+        report = poll_once(app)
+
+    assert report.error is None and sorted(verdicts_by_uid(app)) == [101, 103]
+    assert proxy.refused_fetches == 1 and "UID 102" in report.server_errors[0]
+    with app.sessions() as session:
+        assert "UID 102" in session.scalar(select(MailboxCursor.last_error))
+    app.close()
+
+
+def test_refused_message_is_asked_for_again_and_taken_once_the_server_sends_it(imap_server: LocalImapServer, imap_settings) -> None:  # noqa: ANN001
+    for n in range(3):
+        imap_server.append(submission(n))
+    with CuttingProxy(imap_server.port, refuse_fetch=frozenset({102})) as proxy:
+        app = open_app(pointed_at(imap_settings, "127.0.0.1", proxy.port, imap_server), seed_units=True)
+        poll_once(app)
+        still_refused = poll_once(app)
+        proxy.refuse_fetch.clear()
+        recovered = poll_once(app)
+
+    assert [r.uid for r in still_refused.results] == [] and proxy.refused_fetches == 2
+    assert [r.uid for r in recovered.results] == [102] and recovered.server_errors == []
+    assert sorted(verdicts_by_uid(app)) == [101, 102, 103] and all(len(v) == 1 for v in verdicts_by_uid(app).values())
+    app.close()
