@@ -25,7 +25,6 @@ from scoring.ledger import (
     record_commission,
     record_endorsement,
 )
-from scoring.publish import FORMATS, write_month_reports, write_year_reports
 from scoring.report_docx import format_points
 from scoring.ruleset import RuleSet, load_ruleset
 
@@ -204,6 +203,8 @@ def commission_deliver(app: AppContext, commission_id: int, item_ref: str, deliv
 
 
 def _formats(value: str) -> tuple[str, ...]:
+    from scoring.publish import FORMATS  # matplotlib and the writers load only when a report is made
+
     chosen = tuple(part.strip().lower() for part in re.split(r"[,，]", value) if part.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
@@ -230,6 +231,8 @@ def report(app: AppContext, month_text: str | None, year: int | None, format_tex
     if (month_text is None) == (year is None):
         raise click.UsageError("请给出 --month YYYY-MM（月度通报）或 --year YYYY（年度排名）之一")
     formats = _formats(format_text)
+    from scoring.publish import write_month_reports, write_year_reports
+
     opened, ruleset = _open(app)
     out_dir = out_dir or opened.settings.data_dir / "reports"
     today = _today(ruleset)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 import click
-from fastapi import FastAPI
 from sqlalchemy.orm import selectinload
 
 from baosong.cli import AppContext, pass_app
 from baosong.db import transaction
 from baosong.models import Item
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 SHELL_ACTOR_PREFIX = "shell:"
 
