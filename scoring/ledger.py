@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.models import Adjustment, Adoption, AuditEntry, Commission, Endorsement, Item, Unit
@@ -45,6 +46,20 @@ def find_unit(session: Session, ref: str) -> Unit:
 
 def _audit(session: Session, actor: str, action: str, reason: str, details: dict, item_id: int | None = None) -> None:
     session.add(AuditEntry(actor=actor, action=action, item_id=item_id, reason=reason, details=details))
+
+
+def _insert_once(session: Session, row: Adoption | Endorsement, already: str) -> None:
+    """Insert `row`; when another clerk (or a double click) recorded the same entry a moment ago,
+    the unique key refuses it and the clerk reads `already` instead of an error page.
+
+    The whole transaction is rolled back: a savepoint would not help on SQLite, where pysqlite
+    starts no transaction before a SAVEPOINT and its RELEASE would commit the entry early."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise LedgerError(already) from exc
 
 
 def _accepted(item: Item) -> None:
@@ -86,8 +101,7 @@ def record_adoption(
         note=note,
         recorded_by=actor,
     )
-    session.add(adoption)
-    session.flush()
+    _insert_once(session, adoption, f"信息 {item.receipt or item.id} 刚刚已登记过被「{known.name}」采用，请刷新页面查看")
     details = {"adoption_id": adoption.id, "outlet": known.name, "adopted_on": adopted_on.isoformat()}
     if proof_received_on:
         details["proof_received_on"] = proof_received_on.isoformat()
@@ -118,8 +132,7 @@ def record_endorsement(
     endorsement = Endorsement(
         item_id=item.id, level=known.level, leader=leader, endorsed_on=endorsed_on, note=note, recorded_by=actor
     )
-    session.add(endorsement)
-    session.flush()
+    _insert_once(session, endorsement, f"信息 {item.receipt or item.id} 刚刚已登记过{known.label}，请刷新页面查看")
     details = {"endorsement_id": endorsement.id, "level": known.level, "leader": leader, "endorsed_on": endorsed_on.isoformat()}
     _audit(session, actor, "endorse", note, details, item.id)
     return endorsement

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from baosong.db import transaction
 from baosong.models import Adjustment, Adoption, AuditEntry, Commission, Item
@@ -60,6 +60,25 @@ def test_same_outlet_twice_is_refused(sessions, section, add_item) -> None:  # n
         record_adoption(session, A, session.get(Item, item_id), "州局微信平台", date(2026, 3, 5))
     with transaction(sessions) as session, pytest.raises(LedgerError, match="已登记过"):
         record_adoption(session, A, session.get(Item, item_id), "微信平台", date(2026, 3, 6))
+
+
+def test_same_adoption_recorded_by_two_clerks_at_once_is_refused_with_a_message(sessions, engine, section, add_item) -> None:  # noqa: ANN001
+    item_id = add_item(section, utc(2026, 3, 2))
+    first, second = sessions(), sessions()
+    record_adoption(first, A, first.get(Item, item_id), "州局微信平台", date(2026, 3, 5))  # flushed, not yet committed
+
+    def first_commits_just_before_the_second_insert(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("INSERT INTO ADOPTIONS") and first.in_transaction():
+            first.commit()
+
+    event.listen(engine, "before_cursor_execute", first_commits_just_before_the_second_insert)
+    with pytest.raises(LedgerError, match="刚刚已登记过"):
+        record_adoption(second, A, second.get(Item, item_id), "州局微信平台", date(2026, 3, 5))
+    event.remove(engine, "before_cursor_execute", first_commits_just_before_the_second_insert)
+    first.close(), second.close()
+
+    with sessions() as session:
+        assert len(session.scalars(select(Adoption)).all()) == 1
 
 
 def test_proof_dated_before_publication_is_refused(sessions, section, add_item) -> None:  # noqa: ANN001
