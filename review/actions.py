@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from baosong.models import AuditEntry, Item, OutboxMessage, RawMessage, Unit, utcnow
+from baosong.models import Adoption, AuditEntry, Endorsement, Item, OutboxMessage, RawMessage, Unit, utcnow
 from baosong.pipeline import index_accepted
 from baosong.receipts import next_receipt
+from validators.duplicates import DuplicateStore
 from intake.outbox import queue_followup, release
 from review.labels import OUTBOX_STATES
 from review.localtime import as_local
@@ -49,17 +50,29 @@ def accept(
 
 
 def reject(session: Session, item_id: int, actor: str, reason: str = "", *, reply: bool = False) -> Item:
-    """Confirm the rejection (a `review` item becomes `rejected`)."""
+    """Confirm the rejection (a `review` item becomes `rejected`), or revoke an acceptance made in error."""
     item = _item(session, item_id)
-    if item.verdict == "accepted":
-        raise ActionError(f"条目 {item_id} 已被接收，不能再退回")
     before = item.verdict
+    if before == "accepted":
+        _revoke_acceptance(session, item, reason)
     item.verdict = "rejected"
     item.decided_at = utcnow()
-    _audit(session, actor, "reject", item, reason, {"from": before})
+    _audit(session, actor, "revoke" if before == "accepted" else "reject", item, reason, {"from": before})
     if reply:
         _queue_reply(session, item, "rejected_by_clerk", actor, reason)
     return item
+
+
+def _revoke_acceptance(session: Session, item: Item, reason: str) -> None:
+    """An accepted item leaves the counts and the 首报 index; what the books record about it stays."""
+    if not reason.strip():
+        raise ActionError("撤销接收须填写理由")
+    on_books = session.scalar(select(func.count()).select_from(Adoption).where(Adoption.item_id == item.id))
+    on_books += session.scalar(select(func.count()).select_from(Endorsement).where(Endorsement.item_id == item.id))
+    if on_books:
+        raise ActionError(f"条目 {item.id} 已登记了采用或批示，请先在台账中删除这些记录，再撤销接收")
+    item.accepted_at = None
+    DuplicateStore.remove_item(session, item.id)
 
 
 def mark_not_duplicate(session: Session, item_id: int, actor: str, reason: str = "") -> Item:

@@ -17,6 +17,7 @@ VERDICTS = {
 ACTIONS = {
     "accept": "人工接收",
     "reject": "确认退回",
+    "revoke": "撤销接收",
     "mark_not_duplicate": "标记为不重复",
     "mark_duplicate": "标记为重复",
     "set_unit": "设定单位",

@@ -168,11 +168,11 @@ def queue_accept(app: AppContext, item_id: int, reason: str, reply: bool) -> Non
 
 @queue.command("reject")
 @click.argument("item_id", type=int)
-@click.option("--reason", default="", help="退回说明")
+@click.option("--reason", default="", help="退回说明（撤销已接收的条目时必填）")
 @click.option("--reply", is_flag=True, help="同时发邮件告知报送单位")
 @pass_app
 def queue_reject(app: AppContext, item_id: int, reason: str, reply: bool) -> None:
-    """确认退回一个条目。"""
+    """确认退回一个条目；对已接收的条目即撤销接收。"""
     from review import actions
 
     item = _act(_open(app), lambda s: actions.reject(s, item_id, _actor(), reason, reply=reply))

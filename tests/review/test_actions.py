@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from baosong.db import transaction
-from baosong.models import AuditEntry, DuplicateEntry, Item, OutboxMessage, RawMessage
+from baosong.models import Adoption, AuditEntry, DuplicateEntry, Item, OutboxMessage, RawMessage
 from review import actions
 from review.queries import accepted_this_month, queue_size
 from tests.review.samples import NOW, PREFIX, vague_item
@@ -78,11 +78,32 @@ def test_reject_turns_a_review_item_into_rejected(sessions, item_id):
     assert audit_actions(sessions, item_id) == [("wang", "reject", "确属重复")]
 
 
-def test_reject_of_an_accepted_item_is_refused(sessions, item_id):
+def test_revoking_an_acceptance_needs_a_reason(sessions, item_id):
     with transaction(sessions) as session:
         actions.accept(session, item_id, "wang", "核实无误", receipt_prefix=PREFIX)
-    with pytest.raises(actions.ActionError), transaction(sessions) as session:
+    with pytest.raises(actions.ActionError, match="撤销接收须填写理由"), transaction(sessions) as session:
         actions.reject(session, item_id, "wang")
+
+
+def test_revoked_acceptance_stops_counting_and_leaves_the_duplicate_index(sessions, item_id):
+    with transaction(sessions) as session:
+        actions.accept(session, item_id, "wang", "核实无误", receipt_prefix=PREFIX)
+    with transaction(sessions) as session:
+        actions.reject(session, item_id, "li", "误点接收，与州局已采用信息重复")
+    with sessions() as session:
+        item = session.get(Item, item_id)
+        entry = session.scalars(select(DuplicateEntry).where(DuplicateEntry.item_id == item_id)).one()
+        assert (item.verdict, item.accepted_at, entry.removed) == ("rejected", None, True)
+        assert accepted_this_month(session, NOW) == {}
+    assert audit_actions(sessions, item_id)[-1] == ("li", "revoke", "误点接收，与州局已采用信息重复")
+
+
+def test_acceptance_with_an_adoption_on_the_books_cannot_be_revoked(sessions, item_id):
+    with transaction(sessions) as session:
+        actions.accept(session, item_id, "wang", "核实无误", receipt_prefix=PREFIX)
+        session.add(Adoption(item_id=item_id, outlet="州局微信平台", adopted_on=NOW.date(), category="动态", recorded_by="wang"))
+    with pytest.raises(actions.ActionError, match="已登记了采用或批示"), transaction(sessions) as session:
+        actions.reject(session, item_id, "wang", "误点接收")
 
 
 def test_mark_duplicate_of_a_receipt_links_and_rejects(sessions, settings, units, item_id):
