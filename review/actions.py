@@ -109,6 +109,8 @@ def set_unit(session: Session, item_id: int, actor: str, unit_id: int, reason: s
         raise ActionError(f"找不到编号为 {unit_id} 的单位")
     before = item.unit.name if item.unit else None
     item.unit = unit
+    if item.verdict == "accepted":  # the 首报 index names the first reporter and drops its own names
+        _index_as_accepted(session, item, item.accepted_at or utcnow())
     _audit(session, actor, "set_unit", item, reason, {"from": before, "to": unit.name})
     return item
 

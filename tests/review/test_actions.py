@@ -185,3 +185,14 @@ def test_an_accepted_item_enters_the_duplicate_index_under_its_unit(sessions, it
     with sessions() as session:
         entry = session.scalars(select(DuplicateEntry).where(DuplicateEntry.item_id == item_id)).one()
     assert (entry.unit_name, entry.receipt, entry.removed) == ("昌吉市环境保护局", "CJHB-2026-00001", False)
+
+
+def test_unit_set_on_an_accepted_item_is_what_the_duplicate_index_names(sessions, units, item_id):
+    with transaction(sessions) as session:
+        actions.accept(session, item_id, "wang", "核实无误", receipt_prefix=PREFIX)
+    other = next(unit_id for name, unit_id in units.items() if name != "昌吉市环境保护局")
+    with transaction(sessions) as session:
+        actions.set_unit(session, item_id, "wang", other, "报送单位填错")
+    with sessions() as session:
+        entry = session.scalars(select(DuplicateEntry).where(DuplicateEntry.item_id == item_id, DuplicateEntry.removed.is_(False))).one()
+        assert entry.unit_name == next(name for name, unit_id in units.items() if unit_id == other)
