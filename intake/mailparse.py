@@ -10,7 +10,6 @@ What a file is comes from its bytes (intake.sniff). Limits hit become `defects`.
 from __future__ import annotations
 
 import binascii
-import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -169,7 +168,6 @@ def _attachments(found: _Found) -> list[MailAttachment]:
                 display_name=display_name(file.name, kind=sniffed.kind, image_format=sniffed.image_format, index=index),
                 content_type=file.content_type,
                 payload=file.payload,
-                sha256=hashlib.sha256(file.payload).hexdigest(),
                 kind="other" if file.problem else sniffed.kind,
                 image_format=sniffed.image_format,
                 inline_cid=sniffed.kind == "image" and bool(file.content_id) and file.content_id in referenced,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 
@@ -13,7 +15,6 @@ class MailAttachment:
     display_name: str  # decoded and sanitised (NFC, no control/bidi chars, truncated); display only
     content_type: str  # as declared, lower-case
     payload: bytes  # decoded bytes
-    sha256: str
     kind: str  # sniffed from the bytes: docx | doc | wps | image | zip | pdf | tnef | other
     image_format: str | None = None  # JPEG/PNG/... when kind == "image" (sniffed, not verified)
     inline_cid: bool = False  # an image the HTML body shows by cid: (logo, signature) — not a photo
@@ -24,6 +25,10 @@ class MailAttachment:
     @property
     def size(self) -> int:
         return len(self.payload)
+
+    @cached_property
+    def sha256(self) -> str:  # computed when stored, not for every check
+        return hashlib.sha256(self.payload).hexdigest()
 
 
 @dataclass(frozen=True)

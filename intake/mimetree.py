@@ -141,17 +141,16 @@ def _before_line_break(raw: bytes, floor: int, position: int) -> int:
     return position
 
 
+_EMPTY_LINE = re.compile(rb"\n\r?\n")
+
+
 def _header_block_end(raw: bytes, start: int, end: int) -> tuple[int, int]:
     """(end of the header block, start of the body): the first empty line ends the headers."""
     for line_break in (b"\r\n", b"\n"):
         if raw.startswith(line_break, start, end):
             return start, start + len(line_break)
-    best = (end, end)
-    for separator in (b"\n\r\n", b"\n\n"):
-        found = raw.find(separator, start, best[1])
-        if found >= 0:
-            best = (found + 1, found + len(separator))
-    return best
+    found = _EMPTY_LINE.search(raw, start, end)  # one scan that stops at the first empty line
+    return (found.start() + 1, found.end()) if found else (end, end)
 
 
 def _header_lines(block: bytes, defects: list[str]) -> list[bytes]:

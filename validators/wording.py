@@ -50,9 +50,11 @@ def _suggestion(word: str, kind: str, case: Case) -> str:
 
 def _matches(text: str, words: list[tuple[str, str]], allowed: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
     """(position, word, kind) of listed words, longest first, never inside an allowed term."""
-    protected = [span for term in allowed for span in _spans(re.compile(re.escape(term)), text)]
+    protected = [span for term in allowed if term in text for span in _spans(re.compile(re.escape(term)), text)]
     taken: list[tuple[int, int]] = []
     for word, kind in sorted(words, key=lambda pair: len(pair[0]), reverse=True):
+        if word not in text:  # most words are in no paragraph: skip the regex machinery
+            continue
         for match in re.finditer(re.escape(word), text):
             start, end = match.span()
             if any(s <= start and end <= e for s, e in protected) or any(s < end and start < e for s, e in taken):

@@ -14,7 +14,6 @@ from baosong.db import make_engine, session_factory
 from baosong.organisation import ConfigError, load_organisation
 from baosong.output import json_line, judgement_json, judgement_text
 from baosong.registry import refs_from_sheet, unit_refs
-from intake.archive import sha256_hex
 from intake.mailparse import parse_mail
 from intake.message import MailAttachment
 from validators.catalogue import load_messages
@@ -71,7 +70,7 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: b
     for path in paths:
         data = path.read_bytes()
         if path.suffix.lower() == ".docx":
-            document = MailAttachment(path.name, "application/octet-stream", data, sha256_hex(data), "docx")
+            document = MailAttachment(path.name, "application/octet-stream", data, "docx")
             judgement = judge_docx(document, ctx, today=date.today())
         else:
             judgement = judge_mail(parse_mail(data), ctx, today=date.today())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -102,7 +101,7 @@ def problem_findings() -> list[Finding]:
 
 def attachment(data: bytes, name: str = DOCX_NAME, kind: str = "docx") -> MailAttachment:
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return MailAttachment(name, content_type, data, hashlib.sha256(data).hexdigest(), kind)
+    return MailAttachment(name, content_type, data, kind)
 
 
 def parsed_mail(**changes: object) -> ParsedMail:

@@ -11,7 +11,6 @@ from baosong import BUNDLED_CONFIG
 from baosong.demo.samples import Item, document, mail, photo, samples
 from baosong.organisation import load_organisation
 from baosong.registry import refs_from_sheet
-from intake.archive import sha256_hex
 from intake.mailparse import parse_mail
 from intake.message import MailAttachment
 from tests.factories.images import make_jpeg
@@ -235,7 +234,7 @@ def test_stale_event_under_regime_d_only(ctx):
 def test_bare_docx_is_judged_without_mail_rules(ctx):
     data = document(item(author=None))
     judgement = judge_docx(
-        MailAttachment(f"{UNIT}开展检查.docx", "application/octet-stream", data, sha256_hex(data), "docx"),
+        MailAttachment(f"{UNIT}开展检查.docx", "application/octet-stream", data, "docx"),
         ctx,
         today=TODAY,
     )
