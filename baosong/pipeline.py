@@ -115,6 +115,7 @@ def _document(judgement: Judgement) -> dict:
     return {
         "title_paragraph": submission.title_paragraph,
         "paragraphs": [{"index": p.index, "text": p.text, "part": p.part} for p in submission.paragraphs],
+        "has_macros": submission.has_macros,  # macro/ActiveX parts: never open the original in Word unchecked
     }
 
 
@@ -165,9 +166,16 @@ def record(app: App, session: Session, row: RawMessage, judgement: Judgement) ->
             actor="system",
             action="judged",
             item_id=item.id,
-            details={"verdict": str(verdict), "codes": [f.code for f in judgement.findings], "receipt": receipt},
+            details={
+                "verdict": str(verdict),
+                "codes": [f.code for f in judgement.findings],
+                "receipt": receipt,
+                "defects": list(mail.defects) if mail else [],  # what the parser found damaged or cut
+            },
         )
     )
+    if mail is not None and mail.defects:
+        log.info("message %s (raw %s) parsed with defects: %s", mail.message_id, row.id, ", ".join(mail.defects))
     return item
 
 

@@ -42,7 +42,7 @@ from baosong.models import Item, MailboxCursor, MailboxMessage, utcnow
 from baosong.pipeline import Outcome, archive, pending, process
 from baosong.settings import MailboxSettings
 from intake import lease
-from intake.imap_idle import IdleError, idle_wait
+from intake.imap_idle import IdleError, IdleTracker, idle_wait
 from validators.case import DuplicateFinder
 
 log = logging.getLogger(__name__)
@@ -232,6 +232,7 @@ class ImapIntake:
         self.box: BaseMailBox | None = None
         self.state: FolderState | None = None
         self._cursor_held = False  # a refused message keeps the cursor below it for this cycle
+        self.idle_tracker = IdleTracker()
 
     # -- connection and lease --
 
@@ -241,6 +242,7 @@ class ImapIntake:
     def open(self) -> FolderState:
         self.close_connection()
         self.box = connect(self.settings)
+        self.idle_tracker = IdleTracker()
         self.state = select_folder(self.box, self.folder)
         return self.state
 
@@ -463,6 +465,7 @@ class ImapIntake:
             seconds=self.settings.idle_renew_seconds,
             timeout=self.settings.timeout_seconds,
             stop=stop,
+            tracker=self.idle_tracker,
         )
 
 

@@ -14,11 +14,13 @@ import select
 import ssl
 import threading
 import time
+from dataclasses import dataclass
 
 imaplib.Commands.setdefault("IDLE", ("AUTH", "SELECTED"))
 
 READ_SIZE = 65536
 STOP_CHECK_SECONDS = 0.5  # how quickly a shutdown request interrupts an IDLE wait
+MAX_SHORTCUTS = 10  # cycles in a row started on news announced outside IDLE, before idling anyway
 _LITERAL = re.compile(rb"\{(\d+)\+?\}$")
 
 
@@ -95,12 +97,51 @@ def _is_news(line: bytes) -> bool:
     return line.startswith(b"* ") and not line.upper().startswith(b"* OK")
 
 
-def idle_wait(client: imaplib.IMAP4, *, seconds: float, timeout: float, stop: threading.Event | None = None) -> bool:
-    """IDLE on the selected folder for up to `seconds`; True when the server reported a change.
+@dataclass
+class IdleTracker:
+    """What one connection has seen between IDLEs (a new connection starts a new tracker)."""
+
+    idled: bool = False  # before the first IDLE, SELECT's own EXISTS is a baseline, not news
+    shortcuts: int = 0  # cycles in a row started on news announced outside IDLE
+
+
+def _reported_while_busy(client: imaplib.IMAP4, tracker: IdleTracker) -> bool:
+    """New mail the server announced since the last IDLE, outside IDLE: then idling would miss it.
+
+    A server tells each session about a new message once. When it arrives during a cycle, its
+    EXISTS comes with a FETCH or STORE answer (imaplib files it in `untagged_responses`), and some
+    servers (pymap) only report changes made after IDLE began; either way IDLE would wait for the
+    next renewal. A NOOP collects what is pending. On a connection that has not idled yet SELECT's
+    own EXISTS is no news, only a changed count is. A server that announces EXISTS on every
+    command could keep us from ever idling: after MAX_SHORTCUTS in a row, IDLE regardless.
+    """
+    client.noop()
+    counts = client.untagged_responses.pop("EXISTS", [])
+    client.untagged_responses.pop("RECENT", None)
+    news = bool(counts) if tracker.idled else len(set(counts)) > 1
+    tracker.idled = True
+    tracker.shortcuts = tracker.shortcuts + 1 if news else 0
+    if tracker.shortcuts > MAX_SHORTCUTS:
+        tracker.shortcuts, news = 0, False
+    return news
+
+
+def idle_wait(
+    client: imaplib.IMAP4,
+    *,
+    seconds: float,
+    timeout: float,
+    stop: threading.Event | None = None,
+    tracker: IdleTracker | None = None,
+) -> bool:
+    """IDLE on the selected folder for up to `seconds`; True when the server reported a change
+    (during IDLE, or on the commands since the last IDLE: then without idling at all).
 
     Returns early when `stop` is set. Raises IdleError (or OSError) when the connection breaks,
     so the caller reconnects.
     """
+    if _reported_while_busy(client, tracker or IdleTracker()):
+        return True
     sock = client.sock
     saved_timeout = sock.gettimeout()
     tag = client._command("IDLE")  # noqa: SLF001 - imaplib has no public IDLE

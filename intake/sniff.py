@@ -46,8 +46,9 @@ def sniff(payload: bytes, name: str = "", content_type: str = "") -> Sniffed:
         return Sniffed("tnef")
     if payload.startswith(b"{\\rtf") and extension in {".doc", ".dot"}:
         return Sniffed("doc")  # Word-saved RTF under a .doc name: legacy format all the same
-    if payload and _meant_as_docx(extension, content_type):
-        # Nothing recognisable under a .docx name: the document reader reports it corrupt.
+    if _meant_as_docx(extension, content_type):
+        # Nothing recognisable (or nothing at all: a failed upload) under a .docx name: the
+        # document reader reports it corrupt or empty, rather than the mail "having no .docx".
         return Sniffed("docx")
     return Sniffed("other")
 

@@ -30,10 +30,23 @@ CORRUPT_REASONS = {
 }
 
 
+# parser defects (intake.mailparse) meaning some of the mail could not be read → what the unit is told
+UNREADABLE_MAIL = {
+    "smime_encrypted": "（邮件已加密，系统无法解密读取其中的附件，请不要加密，直接发送）",
+    "nesting_too_deep": "（邮件结构层层嵌套过深，系统无法读取其中的附件）",
+    "too_many_parts": "（邮件包含的部件过多，系统只读取了前面一部分）",
+    "parser_error": "（邮件格式异常，系统无法读取其中的附件）",
+}
+
+
 def no_docx(case: Case) -> Iterator[Hit]:
     if case.mail is not None and not case.word_files and not case.legacy_files:
-        names = [a.display_name for a in case.mail.attachments]
-        yield Hit(evidence={"attachments": names, "body_chars": len(case.mail.text_body)})
+        evidence = {"attachments": [a.display_name for a in case.mail.attachments], "body_chars": len(case.mail.text_body)}
+        if case.mail.defects:
+            evidence["defects"] = list(case.mail.defects)
+        kinds = [defect.split(":")[0] for defect in case.mail.defects]
+        why = next((UNREADABLE_MAIL[kind] for kind in kinds if kind in UNREADABLE_MAIL), "")
+        yield Hit(params={"reason_text": why} if why else {}, evidence=evidence)
 
 
 def legacy_word_format(case: Case) -> Iterator[Hit]:

@@ -24,9 +24,9 @@ from baosong.models import Item, MailboxMessage, RawMessage
 from baosong.settings import Settings
 from intake.local_imap import LocalImapServer
 from intake.mailparse import parse_mail
-from intake.smtp_capture import free_port
 from tests.factories.docx import make_docx
 from tests.factories.mail import DOCX_TYPE, Attachment, build_mail
+from tests.loopback import LoopbackListener
 from validators.judge import judge_mail
 
 UNIT_SENDER = "changji@example.cn"  # registered in config/orgs/A/units.csv
@@ -147,52 +147,42 @@ def run_cli(settings: Settings, *args: str, cwd: Path, timeout: float = 60, **ex
     )
 
 
-class CuttingProxy:
+class CuttingProxy(LoopbackListener):
     """A loopback TCP proxy in front of the IMAP server that can cut the connection mid-transfer.
 
     The first connection is closed once `cut_after` bytes went from the server to the client; while
     `refuse` is set (from the cut on, with `refuse_after_cut`), new connections are closed at once:
-    the server looks down. A download of a UID in `refuse_fetch` is answered NO, as servers answer
-    for a message they cannot read from their own store.
+    the server looks down. With `stall_after`, the first connection instead goes silent after that
+    many bytes and stays open (a server that hangs mid-transfer). A download of a UID in
+    `refuse_fetch` is answered NO, as servers answer for a message they cannot read from their own
+    store. `connections` counts the connections accepted.
     """
 
     def __init__(
-        self, target_port: int, *, cut_after: int | None = None, refuse_after_cut: bool = False, refuse_fetch: frozenset[int] = frozenset()
+        self, target_port: int, *, cut_after: int | None = None, refuse_after_cut: bool = False,
+        refuse_fetch: frozenset[int] = frozenset(), stall_after: int | None = None,
     ) -> None:
         self.target_port = target_port
         self.refuse_fetch = set(refuse_fetch)
         self.refused_fetches = 0
         self.cut_after = cut_after
+        self.stall_after = stall_after
+        self.stalls = 0
+        self.connections = 0
         self.refuse_after_cut = refuse_after_cut
         self.refuse = False
         self.cuts = 0
-        self.port = free_port()
-        self._listener = socket.create_server(("127.0.0.1", self.port))
-        self._listener.settimeout(0.2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
+        super().__init__()
 
-    def __enter__(self) -> CuttingProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            if self.refuse:
-                client.close()
-                continue
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            cut = self.cut_after if self.cuts == 0 else None
-            threading.Thread(target=self._pump, args=(client, upstream, cut), daemon=True).start()
+    def on_connection(self, client: socket.socket) -> None:
+        if self.refuse:
+            client.close()
+            return
+        self.connections += 1
+        upstream = socket.create_connection(("127.0.0.1", self.target_port))
+        cut = self.cut_after if self.cuts == 0 else None
+        stall = self.stall_after if self.connections == 1 else None
+        threading.Thread(target=self._pump, args=(client, upstream, cut, stall), daemon=True).start()
 
     def _refused_tag(self, command: bytes) -> bytes | None:
         match = re.match(rb"(\S+) UID FETCH (\d+) \(BODY\.PEEK\[\]\)\r\n$", command)
@@ -201,16 +191,21 @@ class CuttingProxy:
         self.refused_fetches += 1
         return match.group(1)
 
-    def _pump(self, client: socket.socket, upstream: socket.socket, cut: int | None) -> None:
+    def _pump(self, client: socket.socket, upstream: socket.socket, cut: int | None, stall: int | None = None) -> None:
         sent = 0
         try:
-            while not self._stop.is_set():
+            while not self.stopped:
                 ready, _, _ = select.select([client, upstream], [], [], 0.2)
                 for sock in ready:
                     data = sock.recv(65536)
                     if not data:
                         return
                     if sock is upstream:
+                        if stall is not None and sent + len(data) >= stall:
+                            client.sendall(data[: max(0, stall - sent)])
+                            self.stalls += 1
+                            self._stop.wait()  # silent, connection open, until the proxy closes
+                            return
                         if cut is not None and sent + len(data) >= cut:
                             client.sendall(data[: max(0, cut - sent)])
                             self.cuts += 1

@@ -86,7 +86,7 @@ def test_quiet_idle_period_ends_with_the_connection_still_usable(imap_server: Lo
 
 
 def _scripted_server(chunks: list[bytes]) -> tuple[int, threading.Thread]:
-    """A loopback server that greets PREAUTH, then sends `chunks` with pauses between them after IDLE."""
+    """A loopback server that greets PREAUTH, answers NOOP, then sends `chunks` with pauses between them after IDLE."""
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
 
@@ -97,6 +97,9 @@ def _scripted_server(chunks: list[bytes]) -> tuple[int, threading.Thread]:
             capability = connection.recv(1024).split(b" ")[0]
             connection.sendall(b"* CAPABILITY IMAP4rev1 IDLE\r\n" + capability + b" OK done\r\n")
             command = connection.recv(1024)
+            if b" NOOP" in command:  # the client first collects what is pending
+                connection.sendall(command.split(b" ")[0] + b" OK NOOP done\r\n")
+                command = connection.recv(1024)
             tag = command.split(b" ")[0]
             for chunk in chunks:
                 connection.sendall(chunk.replace(b"TAG", tag))

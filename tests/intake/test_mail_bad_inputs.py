@@ -240,8 +240,22 @@ def test_kind_is_judged_from_bytes_when_the_name_is_undecodable():
 
 
 def test_big5_labelled_big5_is_decoded_with_hong_kong_extensions():
-    raw = build_mail(body="香港特區", body_charset="big5")
-    assert parse_mail(raw).text_body == "香港特區"
+    raw = build_mail(body="香港特區屋邨", body_charset="big5")  # 邨 is in Big5-HKSCS only
+    assert parse_mail(raw).text_body == "香港特區屋邨"
+
+
+def test_gbk_text_labelled_euc_cn_is_decoded_as_gb18030():
+    assert parse_mail(build_mail(body="王喆申报", body_charset="euc-cn")).text_body == "王喆申报"
+
+
+def test_big5_text_labelled_us_ascii_is_read_with_the_charset_the_message_declares_elsewhere():
+    def body(text: str, subtype: str, label: str) -> bytes:
+        head = f"Content-Type: text/{subtype}; charset={label}\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
+        return head + base64.encodebytes(text.encode("big5hkscs")).replace(b"\n", b"\r\n")
+
+    alternative = multipart("alternative", [body("申報資料", "plain", "us-ascii"), body("<p>申報資料</p>", "html", "big5")], boundary="alt")
+    parsed = parse_mail(b"From: a@unit.example.hk\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + alternative)
+    assert parsed.text_body == "申報資料"
 
 
 def test_subject_read_as_latin1_and_reencoded_as_utf8_is_repaired():

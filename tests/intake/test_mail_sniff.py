@@ -109,4 +109,8 @@ def test_tnef_signature():
 
 
 def test_empty_payload_is_other():
-    assert sniff(b"", "信息.docx").kind == "other"
+    assert sniff(b"", "信息.bin").kind == "other"
+
+
+def test_empty_payload_under_a_docx_name_stays_docx_for_the_document_reader():
+    assert sniff(b"", "信息.docx").kind == "docx"

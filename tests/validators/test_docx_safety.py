@@ -248,3 +248,8 @@ def test_parts_nobody_reads_are_not_inflated():
     checked = check_package(make_docx(picture_in="body"))
     assert checked.archive.getinfo("word/styles.xml").file_size > 100_000
     assert "word/media/image1.png" in checked.member_names
+
+
+def test_activex_control_in_a_docx_is_flagged():
+    control = b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>'
+    assert parse_docx(rewrite_docx(make_docx(), add={"word/activeX/activeX1.xml": control})).has_macros

@@ -4,9 +4,9 @@ import io
 import time
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
-from tests.factories.images import make_jpeg
+from tests.factories.images import encode_jpeg, make_jpeg
 from validators.photos import image_problem, named_as_image
 
 
@@ -44,3 +44,23 @@ def test_jpeg_named_gif_is_judged_by_its_bytes():
 
 def test_zero_byte_photo_is_not_an_image():
     assert image_problem(b"") == "不是图片文件"
+
+
+def _progressive(jpeg: bytes) -> bytes:
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).save(buffer, "JPEG", progressive=True, quality=90)
+    return buffer.getvalue()
+
+
+def test_jpeg_cut_before_its_end_marker_is_refused_as_truncated():
+    whole = encode_jpeg(2400, 1800, seed=3)
+    assert image_problem(whole[:-2]) == "图片数据不完整或已损坏"
+
+
+def test_truncated_progressive_jpeg_is_refused_as_truncated():
+    whole = _progressive(encode_jpeg(2400, 1800, seed=3))
+    assert image_problem(whole[: int(len(whole) * 0.9)]) == "图片数据不完整或已损坏"
+
+
+def test_pillow_keeps_refusing_truncated_images():
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
