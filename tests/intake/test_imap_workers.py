@@ -12,6 +12,7 @@ from baosong.app import App, open_app
 from intake import lease
 from intake.imap import ImapIntake, lease_name, poll_once
 from intake.local_imap import Appender, LocalImapServer
+from tests.conftest import POSTGRES_URL
 from tests.intake.imap_helpers import (  # noqa: F401 - fixtures
     flagged_uids,
     imap_app,
@@ -50,9 +51,9 @@ def test_lease_of_a_live_worker_is_not_taken(imap_app: App) -> None:
     assert not lease.acquire(imap_app.sessions, name, lease.new_holder(), 600)
 
 
-def test_two_workers_never_process_one_message_twice(imap_server: LocalImapServer, imap_settings, database_url: str) -> None:  # noqa: ANN001
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several workers on one mailbox need PostgreSQL (row locks, SKIP LOCKED); SQLite serves one worker")
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL (`make test` starts one; CI always has it)")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite serves one worker per mailbox
+def test_two_workers_never_process_one_message_twice(imap_server: LocalImapServer, imap_settings) -> None:  # noqa: ANN001
     apps = [open_app(imap_settings, seed_units=True), open_app(imap_settings)]  # separate engines, as two processes
     with Appender(imap_server) as appender:
         uids = [appender.append(submission(n)) for n in range(12)]
