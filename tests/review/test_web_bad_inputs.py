@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from baosong.db import transaction
-from baosong.models import AttachmentRow
+from baosong.models import AttachmentRow, Item
 from tests.factories.docx import make_docm
 from tests.review.samples import jpeg_bytes, store, vague_item
 from validators.photos import image_problem
@@ -71,3 +71,15 @@ def test_macro_document_downloads_as_an_attachment(clerk, settings, sessions, it
     response = clerk.get(f"/attachments/{attachment_id}")
     assert response.headers["content-disposition"].startswith("attachment;") and response.content == data
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_item_page_warns_a_clerk_about_a_document_with_macros(clerk, sessions, item_id):
+    with transaction(sessions) as session:
+        item = session.get(Item, item_id)
+        item.document = {**(item.document or {}), "has_macros": True}
+
+    assert "这份 Word 文档含有宏或控件" in clerk.get(f"/items/{item_id}").text
+
+
+def test_item_page_without_macros_shows_no_macro_warning(clerk, item_id):
+    assert "含有宏或控件" not in clerk.get(f"/items/{item_id}").text
