@@ -1,10 +1,13 @@
 """Bar chart of each unit's year-to-date points against its annual target (matplotlib, PNG).
 
-One figure, one panel per group that has targets, units down the shared vertical axis.
+One figure per unit class, one panel per group in which the class has targets, units down the
+shared vertical axis. A chart of every unit at once would have to shrink to fit a printed page
+until the names cannot be read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 
-from scoring.compute import MonthReport  # noqa: E402
+from scoring.compute import MonthReport, UnitMonth  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei")
 ROW_INCHES = 0.22
@@ -33,9 +36,9 @@ def cjk_font() -> str | None:
     return next((family for family in CJK_FAMILIES if family in installed), None)
 
 
-def charted_groups(report: MonthReport) -> list[str]:
-    """Groups with a target for at least one unit: the only ones a progress chart can show."""
-    return [g.name for g in report.ruleset.groups if any(row.scores[g.name].target for row in report.units)]
+def charted_groups(report: MonthReport, rows: Sequence[UnitMonth]) -> list[str]:
+    """Groups with a target for at least one of `rows`: the only ones a progress chart can show."""
+    return [g.name for g in report.ruleset.groups if any(row.scores[g.name].target for row in rows)]
 
 
 def _label_units(axes: Axes, names: list[str]) -> None:
@@ -50,10 +53,14 @@ def _label_units(axes: Axes, names: list[str]) -> None:
         axes.text(0, position, name, transform=beside, ha="right", va="center_baseline", fontsize=8)
 
 
-def render_progress_chart(report: MonthReport, path: Path) -> Path:
-    """Bars per unit: year-to-date points and the annual target, one panel per charted group."""
-    groups = charted_groups(report)
-    rows = list(report.units)
+def render_progress_chart(report: MonthReport, class_name: str, rows: Sequence[UnitMonth], path: Path) -> Path | None:
+    """Bars per unit of one class: year-to-date points and the annual target, one panel per charted group.
+
+    Writes nothing and returns None when no unit of the class has a target.
+    """
+    groups = charted_groups(report, rows)
+    if not groups:
+        return None
     family = cjk_font()
     style = {"font.family": family} if family else {}
     width, height = NAMES_INCHES + 4.0 * len(groups), max(3.0, ROW_INCHES * len(rows) + MARGIN_INCHES * 2)
@@ -79,7 +86,7 @@ def render_progress_chart(report: MonthReport, path: Path) -> Path:
         panels[0][0].set_ylim(len(rows) - 0.5, -0.5)  # first unit on top
         handles, labels = panels[0][0].get_legend_handles_labels()
         figure.legend(handles, labels, loc="lower center", ncols=2, fontsize=8, frameon=False)
-        figure.suptitle(f"全年累计得分与目标（截至{report.year}年{report.month}月）", fontsize=11)
+        figure.suptitle(f"{class_name}全年累计得分与目标（截至{report.year}年{report.month}月）", fontsize=11)
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, pil_kwargs={"compress_level": 3})  # zlib's default level 6 triples the time
         plt.close(figure)

@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
-from scoring.chart import charted_groups, render_progress_chart
+from scoring.chart import render_progress_chart
 from scoring.compute import MonthReport, YearReport
 from scoring.report_docx import write_month_docx, write_year_docx
 from scoring.report_xlsx import write_month_xlsx, write_year_xlsx
 
 FORMATS = ("docx", "xlsx")
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\\/:*?"<>|\s]+')  # Windows' reserved characters, controls, blanks
 
 
 def month_basename(report: MonthReport) -> str:
     return f"{report.ruleset.report_title}-{report.year}年{report.month:02d}月"
 
 
+def chart_filename(base: str, class_name: str) -> str:
+    """`<base>-进度-<class>.png`, the class name made safe for any file system."""
+    return f"{base}-进度-{UNSAFE_IN_FILE_NAMES.sub('_', class_name)}.png"
+
+
 def write_month_reports(report: MonthReport, out_dir: Path, formats: tuple[str, ...], issued_on: date) -> list[Path]:
-    """The files written: .docx (with its progress chart when any unit has a target) and/or .xlsx."""
+    """The files written: .docx with a progress chart per class that has targets, and/or .xlsx."""
     base = month_basename(report)
     written: list[Path] = []
     if "docx" in formats:
-        chart = render_progress_chart(report, out_dir / f"{base}-进度.png") if charted_groups(report) else None
-        written += [*([chart] if chart else []), write_month_docx(report, out_dir / f"{base}.docx", chart, issued_on)]
+        charts: dict[str, Path] = {}
+        for class_name, rows in report.by_class():
+            chart = render_progress_chart(report, class_name, rows, out_dir / chart_filename(base, class_name))
+            if chart is not None:
+                charts[class_name] = chart
+        written += [*charts.values(), write_month_docx(report, out_dir / f"{base}.docx", charts, issued_on)]
     if "xlsx" in formats:
         written.append(write_month_xlsx(report, out_dir / f"{base}.xlsx"))
     return written

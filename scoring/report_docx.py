@@ -2,11 +2,12 @@
 
 A4 landscape; red title and issue number; issuer and date; summary paragraphs; one table per
 unit class (one column per outlet with counts, 报送数量, then 本月采用得分 / 全年累计得分 /
-与总任务差额分值 for each group); the progress chart of each group with targets.
+与总任务差额分值 for each group), each followed by that class's progress chart when it has one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from copy import deepcopy
 from datetime import date
 from pathlib import Path
@@ -215,8 +216,18 @@ def summary_paragraphs(report: MonthReport) -> list[str]:
     return paragraphs
 
 
-def write_month_docx(report: MonthReport, path: Path, chart: Path | None, issued_on: date) -> Path:
-    """Write the monthly 通报 to `path`, with the progress chart PNG when there is one."""
+def _add_chart(document: DocumentObject, chart: Path) -> None:
+    """The chart PNG, centred, as wide as the landscape text or narrower so it fits one page."""
+    with Image.open(chart) as image:
+        aspect = image.height / image.width
+    document.add_picture(str(chart), width=Cm(min(24.0, 16.0 / aspect)))
+    paragraph = document.paragraphs[-1]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = Pt(6)  # clear of the table's bottom border
+
+
+def write_month_docx(report: MonthReport, path: Path, charts: Mapping[str, Path], issued_on: date) -> Path:
+    """Write the monthly 通报 to `path`, each class's progress chart PNG (by class name) after its table."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -249,15 +260,9 @@ def write_month_docx(report: MonthReport, path: Path, chart: Path | None, issued
         table = deepcopy(template)
         heading._p.addnext(table)
         _fill_rows(table, [row_values(report, row) for row in rows])
+        if class_name in charts:
+            _add_chart(document, charts[class_name])
         _paragraph(document, "", size=6)
-
-    if chart is not None:
-        _paragraph(document, "三、全年目标完成进度", HEADING_FONT, 16)
-        with Image.open(chart) as image:
-            aspect = image.height / image.width
-        width = min(24.0, 16.0 / aspect)  # the landscape text width, or less so the chart fits one page
-        document.add_picture(str(chart), width=Cm(width))
-        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))

@@ -11,11 +11,14 @@ from openpyxl import load_workbook
 
 from scoring.chart import charted_groups, cjk_font, render_progress_chart
 from scoring.compute import MonthReport, compute_month, compute_year
-from scoring.publish import write_month_reports, write_year_reports
+from scoring.publish import chart_filename, month_basename, write_month_reports, write_year_reports
 from scoring.report_docx import format_points, row_values, table_columns
+from scoring.ruleset import UNCLASSED
 from tests.scoring.builders import YEAR, Ledger, ruleset
 
 ISSUED = date(YEAR, 4, 3)
+BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +120,67 @@ def test_excel_sheet_carries_a_native_bar_chart(written: dict[str, Path]) -> Non
     assert len(sheet._charts) == 1 and sheet._charts[0].tagname == "barChart"
 
 
-def test_one_progress_chart_is_written_and_placed_in_the_word_report(written: dict[str, Path]) -> None:
-    names = [p.name for p in written["charts"].glob("*.png")]
-    assert names == ["昌吉州生态环境系统信息工作通报-2026年03月-进度.png"]
-    assert len(Document(str(written[".docx"])).inline_shapes) == 1
+def tables_and_charts(docx: Path) -> list[str]:
+    """Tables and pictures down the Word body: "table", or the name of the PNG (next to `docx`) a picture came from."""
+    document = Document(str(docx))
+    pngs = {path.read_bytes(): path.name for path in docx.parent.glob("*.png")}
+    sequence = []
+    for element in document.element.body:
+        if element.tag.endswith("}tbl"):
+            sequence.append("table")
+        for blip in element.iter(BLIP):
+            sequence.append(pngs[document.part.related_parts[blip.get(EMBED)].blob])
+    return sequence
+
+
+def test_each_class_gets_its_progress_chart_right_after_its_table(a_report: MonthReport, written: dict[str, Path]) -> None:
+    base = month_basename(a_report)
+    classes = [name for name, _rows in a_report.by_class()]
+    assert classes == ["县市环保局", "局机关科室", "直属单位"]
+    assert sorted(p.name for p in written["charts"].glob("*.png")) == sorted(chart_filename(base, c) for c in classes)
+    assert len(Document(str(written[".docx"])).inline_shapes) == 3
+    assert tables_and_charts(written[".docx"]) == [
+        "table", f"{base}-进度-县市环保局.png",
+        "table", f"{base}-进度-局机关科室.png",
+        "table", f"{base}-进度-直属单位.png",
+    ]
+
+
+def test_a_class_without_targets_gets_no_chart(tmp_path: Path) -> None:
+    ledger = Ledger()
+    county = ledger.unit("昌吉市环境保护局", "县市环保局")
+    ledger.unit("昌吉州环境监测站", "直属单位")
+    guest = ledger.unit("州外协作单位", UNCLASSED)
+    ledger.items_for(county, date(YEAR, 3, 2), 2)
+    ledger.items_for(guest, date(YEAR, 3, 2), 2)
+    report = compute_month(ruleset("A"), ledger.books(), YEAR, 3)
+    assert [name for name, _rows in report.by_class()] == ["县市环保局", "直属单位", UNCLASSED]
+    base = month_basename(report)
+    written = write_month_reports(report, tmp_path, ("docx",), ISSUED)
+    charts = [tmp_path / f"{base}-进度-县市环保局.png", tmp_path / f"{base}-进度-直属单位.png"]
+    assert written == [*charts, tmp_path / f"{base}.docx"]
+    assert all(chart.stat().st_size > 0 for chart in charts)
+    assert sorted(tmp_path.glob("*.png")) == sorted(charts)
+    assert len(Document(str(written[-1])).inline_shapes) == 2
+    assert tables_and_charts(written[-1]) == ["table", charts[0].name, "table", charts[1].name, "table"]
+
+
+def test_chart_is_not_drawn_for_units_without_targets(tmp_path: Path) -> None:
+    ledger = Ledger()
+    ledger.unit("州外协作单位", UNCLASSED)
+    report = compute_month(ruleset("A"), ledger.books(), YEAR, 3)
+    assert charted_groups(report, report.units) == []
+    assert render_progress_chart(report, UNCLASSED, report.units, tmp_path / "c.png") is None
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_chart_file_names_carry_the_class_made_safe_for_file_systems() -> None:
+    assert chart_filename("通报-2026年03月", "县市环保局") == "通报-2026年03月-进度-县市环保局.png"
+    assert chart_filename("通报-2026年03月", 'A/B:C*"D" 科\\室') == "通报-2026年03月-进度-A_B_C_D_科_室.png"
 
 
 def test_chart_has_a_panel_for_each_group_with_targets(a_report: MonthReport) -> None:
-    assert charted_groups(a_report) == ["政务", "新闻"]
+    assert charted_groups(a_report, a_report.units) == ["政务", "新闻"]
 
 
 def test_chart_uses_a_cjk_font_when_one_is_installed(a_report: MonthReport, tmp_path: Path) -> None:
@@ -134,7 +190,9 @@ def test_chart_uses_a_cjk_font_when_one_is_installed(a_report: MonthReport, tmp_
     if not any("CJK" in name for name in installed):
         pytest.skip("no CJK font installed (fonts-noto-cjk)")
     assert "CJK" in cjk_font()
-    assert render_progress_chart(a_report, tmp_path / "c.png").stat().st_size > 10_000
+    name, rows = a_report.by_class()[0]
+    chart = render_progress_chart(a_report, name, rows, tmp_path / "c.png")
+    assert chart is not None and chart.stat().st_size > 10_000
 
 
 def test_points_are_written_as_clerks_write_them() -> None:
