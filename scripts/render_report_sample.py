@@ -40,25 +40,38 @@ def sample_books(rng: random.Random) -> Books:
     return Books(units, tuple(items), tuple(adoptions))
 
 
-def main() -> int:
-    if not (shutil.which("soffice") and shutil.which("pdftoppm")):
-        print("需要 LibreOffice（soffice）和 pdftoppm（poppler-utils）才能生成示例图片", file=sys.stderr)
-        return 1
+def can_render() -> bool:
+    return bool(shutil.which("soffice") and shutil.which("pdftoppm"))
+
+
+def render_pages(docx: Path, out: Path, *, resolution: int = 80) -> list[Path]:
+    """Every page of `docx` as a PNG in `out` (page-1.png, page-2.png, …), as Word users will see it."""
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{out / 'profile'}", "--convert-to", "pdf",
+         "--outdir", str(out), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )
+    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), str(docx.with_suffix(".pdf")), str(out / "page")],
+                   check=True, timeout=60)
+    return sorted(out.glob("page-*.png"), key=lambda page: int(page.stem.rpartition("-")[2]))
+
+
+def sample_report(out: Path) -> Path:
+    """The sample monthly 通报 (.docx) written into `out`."""
     ruleset = load_ruleset(BUNDLED_CONFIG, "A")
     report = compute_month(ruleset, sample_books(random.Random(2026)), YEAR, MONTH)
+    return next(p for p in write_month_reports(report, out, ("docx",), date(YEAR, 4, 3)) if p.suffix == ".docx")
+
+
+def main() -> int:
+    if not can_render():
+        print("需要 LibreOffice（soffice）和 pdftoppm（poppler-utils）才能生成示例图片", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        docx = next(p for p in write_month_reports(report, out, ("docx",), date(YEAR, 4, 3)) if p.suffix == ".docx")
-        subprocess.run(
-            ["soffice", "--headless", f"-env:UserInstallation=file://{out / 'profile'}", "--convert-to", "pdf",
-             "--outdir", str(out), str(docx)],
-            check=True, capture_output=True, timeout=180,
-        )
-        pdf = docx.with_suffix(".pdf")
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out / "page")],
-                       check=True, timeout=60)
+        first_page = render_pages(sample_report(out), out)[0]
         TARGET.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out / "page.png", TARGET)
+        shutil.copyfile(first_page, TARGET)
     print(f"已生成：{TARGET}")
     return 0
 
