@@ -19,11 +19,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
+from baosong import BUNDLED_CONFIG
 from baosong.db import make_engine, session_factory, transaction, upgrade
 from baosong.models import FindingRow, Item, MailboxCursor, RawMessage, Unit
 from baosong.settings import DatabaseSettings, PathsSettings, Settings
 from review.auth import add_user
 from review.web import create_console
+from scoring.ruleset import load_ruleset
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ITEMS = 20_000
@@ -104,7 +106,7 @@ def main() -> None:
             queued = session.scalar(select(Item.id).where(Item.verdict == "rejected").order_by(Item.id.desc()).limit(1))
             unit_id = session.scalar(select(Unit.id).limit(1))
         console = create_console(settings, sessions, receipt_prefix="CJHB", monthly_minimum=lambda unit: 8,
-                                 clock=lambda: NOW)
+                                 ruleset=load_ruleset(BUNDLED_CONFIG, "A"), clock=lambda: NOW)
         with TestClient(console) as client:
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
             client.post("/login", data={"name": "bench", "password": "bench-password", "csrf_token": token})
@@ -117,6 +119,8 @@ def main() -> None:
                 "health": "/health",
                 "units": "/units",
                 "audit": "/audit",
+                "books": "/books",
+                "report (the month's 通报 computed)": "/report",
             }
             figures = {name: _time(client, path) for name, path in pages.items()}
         engine.dispose()
