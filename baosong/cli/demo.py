@@ -24,7 +24,8 @@ def demo(serve: bool, host: str, port: int) -> None:
         console.print(f"数据目录（演示结束后可删除）：{run.data_dir}")
         console.print(f"已发出自动回复 {run.reply_count} 封，保存在：{run.replies_dir}")
         for path in run.reports:
-            console.print(f"本月通报：{path}")
+            if path.suffix in (".docx", ".xlsx"):  # the chart images are inside the Word file
+                console.print(f"本月通报：{path}")
         if not run.as_expected:
             console.print("[red]有示例的结论与预期不同，请检查上表。[/]")
         if serve:

@@ -25,11 +25,13 @@ from baosong.demo.samples import OFFICE, samples
 from baosong.models import Item
 from baosong.output import VERDICT_NAMES
 from baosong.settings import MailboxSettings, PathsSettings, Settings, SmtpSettings, WebSettings
-from intake.imap import ImapIntake
+from baosong.pipeline import Outcome
+from intake.imap import CycleReport, ImapIntake, MessageResult
 from intake.local_imap import LocalImapServer
 from intake.outbox import send_pending
 from intake.smtp_capture import SmtpCapture
 from review.auth import add_user
+from review.labels import code_title
 from scoring.compute import compute_month
 from scoring.data import load_books
 from scoring.ledger import record_adoption
@@ -70,22 +72,41 @@ def _settings(data_dir: Path, imap: LocalImapServer, smtp: SmtpCapture, host: st
     )
 
 
-def _process(app: App, expected_total: int, console: Console) -> list:
+@dataclass(frozen=True)
+class Taken:
+    """What the summary shows of one processed message."""
+
+    sender: str
+    verdict: str
+    reasons: str  # the findings' short Chinese titles
+
+
+def _taken(outcome: Outcome) -> Taken:
+    judgement = outcome.judgement
+    titles = dict.fromkeys(code_title(f.code) for f in judgement.findings) if judgement else {}
+    sender = judgement.mail.sender if judgement and judgement.mail else ""
+    return Taken(sender, outcome.verdict or "", "、".join(titles))
+
+
+def _process(app: App, expected_total: int, console: Console) -> list[Taken]:
     """The real intake path, one message at a time, with a progress bar."""
-    outcomes = []
-    intake = ImapIntake(app)
+    taken: list[Taken] = []
+
+    def seen(_report: CycleReport, result: MessageResult) -> None:
+        if result.outcome is not None:  # the judgement is at hand only now: the cycle's report drops it
+            taken.append(_taken(result.outcome))
+
+    intake = ImapIntake(app, on_message=seen)
     try:
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("正在收取并审核邮件", total=expected_total)
-            while len(outcomes) < expected_total:
-                report = intake.cycle()
-                if not report.results:
+            while len(taken) < expected_total:
+                if not intake.cycle().results:
                     break
-                outcomes += [r.outcome for r in report.results if r.outcome]
-                progress.update(task, completed=len(outcomes))
+                progress.update(task, completed=len(taken))
     finally:
         intake.close()
-    return outcomes
+    return taken
 
 
 def _record_books(app: App, today: datetime) -> list[Path]:
@@ -125,12 +146,8 @@ def run_demo(console: Console, *, host: str = "127.0.0.1", port: int = 8000, dat
     console.print(f"正在向信息专用邮箱投递 {len(demo_samples)} 封示例邮件……")
     for sample in demo_samples:
         imap.append(sample.raw)
-    outcomes = _process(app, len(demo_samples), console)
-    for sample, outcome in zip(demo_samples, outcomes, strict=False):
-        judgement = outcome.judgement
-        reasons = "；".join(f"{f.code}" for f in judgement.findings) if judgement else ""
-        sender = judgement.mail.sender if judgement and judgement.mail else ""
-        run.rows.append((sample.label, sender, outcome.verdict or "", sample.expect, reasons))
+    for sample, taken in zip(demo_samples, _process(app, len(demo_samples), console), strict=False):
+        run.rows.append((sample.label, taken.sender, taken.verdict, sample.expect, taken.reasons))
     send_pending(app.sessions, settings)
     run.replies_dir = data_dir / "replies"
     run.reply_count = _save_replies(smtp, run.replies_dir)
