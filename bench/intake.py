@@ -68,12 +68,19 @@ def _unique(photo: bytes, number: int) -> bytes:
     return photo[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + photo[2:]
 
 
+# Work a unit reports through a year; with the day and the figures, each mail tells of its own event.
+EVENTS = ("大气污染防治专项检查", "危险废物规范化管理检查", "饮用水水源地环境巡查", "建设项目环评审批服务",
+          "生态环境法律法规宣传", "重点排污单位在线监控核查", "秸秆禁烧巡查", "噪声污染投诉办理",
+          "入河排污口排查")  # nine: a date comes round every 336 mails, with another event
+
+
 def _document(number: int) -> tuple[str, bytes]:
-    title = f"{UNIT}2026年3月{number % 28 + 1}日开展第{number}次大气污染防治专项检查"
+    month, day, event = number // 28 % 12 + 1, number % 28 + 1, EVENTS[number % len(EVENTS)]
+    title = f"{UNIT}2026年{month}月{day}日开展{event}"
     document = docx.Document()
     document.add_heading(title, level=1)
     document.add_paragraph(
-        f"2026年3月{number % 28 + 1}日，{UNIT}组织执法人员对第{number}批重点企业开展专项检查，"
+        f"2026年{month}月{day}日，{UNIT}组织执法人员围绕{event}对第{number}批重点企业开展工作，"
         f"共检查企业{number % 50 + 3}家，发现问题{number % 7 + 1}个，已责令限期整改。"
     )
     document.add_paragraph("审核领导：李四")
