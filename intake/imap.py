@@ -264,7 +264,8 @@ class ImapIntake:
                 if self.box is None:
                     self.open()
                 self._run(report)
-                self._record_health(report.server_errors[0] if report.server_errors else None)
+                # the folder was read even when the server refused a message: no "mailbox not read" alarm
+                self._record_health(read=True, error=report.server_errors[0] if report.server_errors else None)
                 return report
             except CONNECTION_ERRORS as exc:
                 log.warning("IMAP connection lost (%s), attempt %s", exc, attempt + 1)
@@ -280,7 +281,7 @@ class ImapIntake:
                 log.exception("intake cycle failed")
                 report.error = f"收件处理出错：{type(exc).__name__}: {exc}"
                 break
-        self._record_health(report.error)
+        self._record_health(read=False, error=report.error)
         return report
 
     def _run(self, report: CycleReport) -> None:
@@ -337,13 +338,13 @@ class ImapIntake:
                 cursor = session.scalar(query)
         return cursor
 
-    def _record_health(self, error: str | None) -> None:
+    def _record_health(self, *, read: bool, error: str | None) -> None:
         try:
             with transaction(self.app.sessions) as session:
                 cursor = self._cursor_row(session)
-                if error is None:
+                if read:
                     cursor.last_success_at = utcnow()
-                else:
+                if error is not None:
                     cursor.last_error, cursor.last_error_at = error[:2000], utcnow()
         except Exception:  # noqa: BLE001 - the database itself may be what failed
             log.exception("could not record intake health")
