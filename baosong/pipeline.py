@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.app import App
+from baosong.crashpoints import crash_point
 from baosong.db import transaction
 from baosong.models import AttachmentRow, AuditEntry, FindingRow, Item, RawMessage, utcnow
 from baosong.receipts import next_receipt
@@ -33,7 +34,8 @@ from validators.judgement import Judgement
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5  # failures on our side before a message waits for a clerk on the health view
+MAX_ATTEMPTS = 5  # failures on our side (or crashes while judging) before a message waits for a clerk
+INTERRUPTED = "处理这封邮件时程序多次中断（可能被系统终止或崩溃），已停止自动重试，请排查后在运行状态页重新处理"
 HEADER_PEEK_BYTES = 65536
 
 
@@ -192,9 +194,29 @@ def index_accepted(session: Session, item: Item, unit_names: tuple[str, ...], ac
     )
 
 
+def _claim(app: App, raw_id: int) -> Outcome | None:
+    """Count the attempt before judging, in its own commit: a message that kills the process while
+    it is judged (a crash in a C library, the OOM killer) is tried MAX_ATTEMPTS times, then waits
+    for a clerk instead of stopping the intake for good. An Outcome means: do not judge it now."""
+    with transaction(app.sessions) as session:
+        row = session.scalar(select(RawMessage).where(RawMessage.id == raw_id).with_for_update(skip_locked=True))
+        if row is None:
+            return Outcome(raw_id, None, None, None, repeated=True)  # another worker has it
+        if row.state != "archived":
+            return None  # done or retried by hand: the verdict transaction sorts it out
+        if row.attempts >= MAX_ATTEMPTS:
+            row.state, row.last_error = "failed", row.last_error or INTERRUPTED
+            return Outcome(raw_id, None, None, None, error=row.last_error)
+        row.attempts += 1
+    return None
+
+
 def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None) -> Outcome:
     """Judge and record one archived message, once. Our own failures are counted, never blamed on the sender."""
     try:
+        if (claimed := _claim(app, raw_id)) is not None:
+            return claimed
+        crash_point("while_judging")
         with transaction(app.sessions) as session:
             row = session.scalar(
                 select(RawMessage).where(RawMessage.id == raw_id).with_for_update(skip_locked=True)
@@ -223,7 +245,6 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
         with transaction(app.sessions) as session:
             row = session.get(RawMessage, raw_id)
             if row is not None:
-                row.attempts += 1
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 row.state = "failed" if row.attempts >= MAX_ATTEMPTS else "archived"
         return Outcome(raw_id, None, None, None, error=f"{type(exc).__name__}: {exc}")

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import os
 import re
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -37,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.app import App
+from baosong.crashpoints import crash_point
 from baosong.db import transaction
 from baosong.models import Item, MailboxCursor, MailboxMessage, utcnow
 from baosong.pipeline import Outcome, archive, pending, process
@@ -49,7 +48,6 @@ log = logging.getLogger(__name__)
 
 RECONNECTS = 3  # within one cycle; after that the cycle ends and the next one starts afresh
 LEASE_SECONDS = 300.0
-CRASH_ENV = "BAOSONG_TEST_CRASH_AT"  # test hook: after_archive | after_commit | after_flag
 _FETCH_ITEM = re.compile(rb"UID (\d+)|RFC822\.SIZE (\d+)")
 
 # Errors of the connection (retry with a new one) as opposed to errors on our side.
@@ -101,11 +99,6 @@ class FolderState:
     uidvalidity: int
     idle: bool  # the server advertises IDLE
     move: bool  # the server advertises MOVE
-
-
-def _crash_point(name: str) -> None:
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def mailbox_name(settings: MailboxSettings) -> str:
@@ -391,7 +384,7 @@ class ImapIntake:
                 report.server_errors.append(f"无法在服务器上标记已处理的邮件（UID {uid}）：{exc}")
                 return False
             # gone from the folder already (moved before a crash, or by a person): nothing left to mark
-        _crash_point("after_flag")
+        crash_point("after_flag")
         with transaction(self.app.sessions) as session:
             row = session.scalar(
                 select(MailboxMessage).where(
@@ -423,11 +416,11 @@ class ImapIntake:
             log.exception("archiving UID %s failed", uid)
             raise LocalFailure(f"邮件归档失败（UID {uid}）：{type(exc).__name__}: {exc}") from exc
         del raw
-        _crash_point("after_archive")
+        crash_point("after_archive")
         if not self._advance(state, uid, size, raw_id):
             return MessageResult(uid, size, raw_id, None, oversized=oversized)  # another worker has it
         outcome = process(self.app, raw_id, duplicates=self.duplicates)
-        _crash_point("after_commit")
+        crash_point("after_commit")
         if outcome.error is not None or outcome.item_id is None:
             return MessageResult(uid, size, raw_id, outcome, oversized=oversized)
         marked = self._mark(state, uid, report)

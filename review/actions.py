@@ -135,7 +135,7 @@ def retry_message(session: Session, raw_message_id: int, actor: str) -> RawMessa
         raise ActionError(f"找不到编号为 {raw_message_id} 的原始邮件")
     if raw.state != "failed":
         raise ActionError("这封邮件没有处理失败，无需重试")
-    raw.state = "archived"
+    raw.state, raw.attempts = "archived", 0
     session.add(
         AuditEntry(
             actor=actor, action="retry_message", reason="", details={"raw_message_id": raw.id, "error": raw.last_error}

@@ -6,8 +6,13 @@ import signal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from baosong.app import open_app
+from baosong.db import transaction
+from baosong.models import MailboxMessage, RawMessage
+from baosong.pipeline import INTERRUPTED, MAX_ATTEMPTS
+from review import actions
 from intake.local_imap import LocalImapServer
 from tests.intake.imap_helpers import (  # noqa: F401 - fixtures
     expected_verdict,
@@ -36,4 +41,42 @@ def test_killed_poll_then_rerun_ends_with_one_verdict_per_message(
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert verdicts_by_uid(app) == expected and raw_count(app) == 3
     assert flagged_uids(imap_server) == set(expected)
+    app.close()
+
+
+def test_message_killing_the_worker_while_judged_stops_being_retried_and_waits_for_a_clerk(
+    imap_server: LocalImapServer, imap_settings, tmp_path: Path  # noqa: ANN001
+) -> None:
+    app = open_app(imap_settings, seed_units=True)
+    poison = imap_server.append(submission(1))
+
+    crashes = [run_cli(imap_settings, "poll", "--once", cwd=tmp_path, BAOSONG_TEST_CRASH_AT="while_judging") for _ in range(MAX_ATTEMPTS)]
+    later = imap_server.append(submission(2))
+    after = run_cli(imap_settings, "poll", "--once", cwd=tmp_path)
+
+    assert [c.returncode for c in crashes] == [-signal.SIGKILL] * MAX_ATTEMPTS
+    assert after.returncode == 0, after.stderr.decode()
+    assert list(verdicts_by_uid(app)) == [later]  # the intake went on past the poison message
+    with app.sessions() as session:
+        stuck = session.scalar(select(RawMessage).join(MailboxMessage).where(MailboxMessage.uid == poison))
+        assert (stuck.state, stuck.last_error) == ("failed", INTERRUPTED)
+    app.close()
+
+
+def test_clerk_retry_gives_a_message_that_crashed_the_worker_a_fresh_set_of_attempts(
+    imap_server: LocalImapServer, imap_settings, tmp_path: Path  # noqa: ANN001
+) -> None:
+    app = open_app(imap_settings, seed_units=True)
+    uid = imap_server.append(submission(1))
+    for _ in range(MAX_ATTEMPTS):
+        run_cli(imap_settings, "poll", "--once", cwd=tmp_path, BAOSONG_TEST_CRASH_AT="while_judging")
+    run_cli(imap_settings, "poll", "--once", cwd=tmp_path)
+    with transaction(app.sessions) as session:
+        raw_id = session.scalar(select(MailboxMessage.raw_message_id).where(MailboxMessage.uid == uid))
+        actions.retry_message(session, raw_id, "wang")
+
+    rerun = run_cli(imap_settings, "poll", "--once", cwd=tmp_path)
+
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    assert list(verdicts_by_uid(app)) == [uid] and uid in flagged_uids(imap_server)
     app.close()
