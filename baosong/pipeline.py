@@ -8,6 +8,10 @@ picks it up, and the unique item per raw message makes a repeat a no-op.
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.parser import BytesHeaderParser
@@ -211,13 +215,40 @@ def _claim(app: App, raw_id: int) -> Outcome | None:
     return None
 
 
+EXIT_STUCK = 70  # EX_SOFTWARE: the service manager restarts the worker, the claim counts the attempt
+
+
+@contextmanager
+def _time_limit(seconds: float, raw_id: int) -> Iterator[None]:
+    """End the process if judging one message takes longer than `seconds`.
+
+    A Python thread cannot be stopped from outside, so a message that makes the judge hang (a
+    pathological input no size cap foresaw) would stall the intake for good. Exiting is safe: the
+    message is archived, its attempt is counted, the next run goes on, and after MAX_ATTEMPTS the
+    message waits for a clerk.
+    """
+
+    def give_up() -> None:
+        log.critical("judging raw message %s took over %s s: exiting so the worker restarts", raw_id, seconds)
+        logging.shutdown()
+        os._exit(EXIT_STUCK)
+
+    timer = threading.Timer(seconds, give_up)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None) -> Outcome:
     """Judge and record one archived message, once. Our own failures are counted, never blamed on the sender."""
     try:
         if (claimed := _claim(app, raw_id)) is not None:
             return claimed
         crash_point("while_judging")
-        with transaction(app.sessions) as session:
+        with _time_limit(app.settings.rules.max_judge_seconds, raw_id), transaction(app.sessions) as session:
             row = session.scalar(
                 select(RawMessage).where(RawMessage.id == raw_id).with_for_update(skip_locked=True)
             )

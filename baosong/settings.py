@@ -69,6 +69,9 @@ class WebSettings:
 @dataclass(frozen=True)
 class RulesSettings:
     organisation: str = _key("A", "适用的规则集：config/orgs/ 下的文件名（不含 .toml）")
+    max_judge_seconds: float = _key(
+        300.0, "审核一封邮件的时间上限（秒）：超时则结束进程，由 systemd 等重启后继续；同一封邮件多次超时则转人工"
+    )
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ def _cast(value: str, like: Any) -> Any:
         raise ValueError(f"不是布尔值：{value!r}")
     if isinstance(like, int):
         return int(value)
+    if isinstance(like, float):
+        return float(value)
     return value
 
 
@@ -165,7 +170,7 @@ def commented_toml(settings: Settings | None = None) -> str:
                 continue
             if isinstance(value, bool):
                 rendered = "true" if value else "false"
-            elif isinstance(value, int):
+            elif isinstance(value, int | float):
                 rendered = str(value)
             else:
                 rendered = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

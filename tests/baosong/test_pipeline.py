@@ -2,6 +2,9 @@
 
 import json
 import mailbox
+import os
+import subprocess
+import sys
 from datetime import date
 
 from click.testing import CliRunner
@@ -12,7 +15,7 @@ from baosong.cli import main
 from baosong.demo.samples import Item as Doc
 from baosong.demo.samples import document, mail
 from baosong.models import AuditEntry, Item, RawMessage
-from baosong.pipeline import MAX_ATTEMPTS, archive, ingest, pending, process
+from baosong.pipeline import EXIT_STUCK, MAX_ATTEMPTS, archive, ingest, pending, process
 
 DAY = date(2026, 11, 20)
 
@@ -127,3 +130,26 @@ def test_import_reads_maildir_in_order_and_prints_json(settings, tmp_path):
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert sorted(line["verdict"] for line in lines) == ["accepted", "rejected"]
     assert all(line["receipt"] for line in lines)
+
+
+def _import_in_a_process(settings, path, **env: str) -> subprocess.CompletedProcess:  # noqa: ANN001
+    environ = {"PATH": os.environ["PATH"], "HOME": str(path.parent), "BAOSONG_PATHS_DATA": str(settings.data_dir),
+               "BAOSONG_DATABASE_URL": settings.database_url, **env}
+    command = [sys.executable, "-m", "baosong.cli", "--config", str(path.parent / "none.toml"), "import", str(path)]
+    return subprocess.run(command, env=environ, capture_output=True, timeout=120, cwd=path.parent)
+
+
+def test_judging_over_the_time_limit_ends_the_process_and_counts_the_attempt(settings, tmp_path):
+    app = open_app(settings, seed_units=True)
+    path = tmp_path / "item.eml"
+    path.write_bytes(_raw())
+
+    stuck = _import_in_a_process(settings, path, BAOSONG_RULES_MAX_JUDGE_SECONDS="0.001")
+    with app.sessions() as session:
+        row = session.scalar(select(RawMessage))
+        assert (stuck.returncode, row.state, row.attempts, _count(app, Item)) == (EXIT_STUCK, "archived", 1, 0)
+    assert "took over" in stuck.stderr.decode()
+
+    again = _import_in_a_process(settings, path)
+    assert again.returncode == 0, again.stderr.decode()
+    assert _count(app, Item) == 1
