@@ -134,6 +134,9 @@ class Organisation:
 
 def load_organisation(config_dir: Path, key: str) -> Organisation:
     key = key.removesuffix(".toml").removeprefix("orgs/").strip("/")
+    if not (config_dir / "orgs" / key / "checks.toml").is_file():
+        choices = "、".join(available_organisations(config_dir)) or "（无）"
+        raise ConfigError(f"没有名为「{key}」的规则集（[rules] organisation）。可选：{choices}，见 {config_dir / 'orgs'}")
     data = load_layered(config_dir / "orgs", key, "checks.toml")
     return Organisation(key=key, config_dir=config_dir, checks=_checks_from(data, config_dir))
 

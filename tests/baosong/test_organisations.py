@@ -29,6 +29,6 @@ def test_differences_are_data_extends_merges_over_a():
     assert d.labels == a.labels and d.photo_min_bytes == a.photo_min_bytes
 
 
-def test_unknown_organisation_is_a_clear_error():
-    with pytest.raises(ConfigError, match="找不到配置文件"):
+def test_unknown_organisation_is_refused_naming_the_choices():
+    with pytest.raises(ConfigError, match="没有名为「Z」的规则集.*可选：A、B、C、D"):
         load_organisation(BUNDLED_CONFIG, "Z")
