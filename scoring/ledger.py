@@ -52,13 +52,12 @@ def _insert_once(session: Session, row: Adoption | Endorsement, already: str) ->
     """Insert `row`; when another clerk (or a double click) recorded the same entry a moment ago,
     the unique key refuses it and the clerk reads `already` instead of an error page.
 
-    The whole transaction is rolled back: a savepoint would not help on SQLite, where pysqlite
-    starts no transaction before a SAVEPOINT and its RELEASE would commit the entry early."""
+    No savepoint: on SQLite pysqlite starts no transaction before a SAVEPOINT, so its RELEASE would
+    commit the entry early. The caller rolls its transaction back, as for any LedgerError."""
     session.add(row)
     try:
         session.flush()
     except IntegrityError as exc:
-        session.rollback()
         raise LedgerError(already) from exc
 
 
