@@ -7,6 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from baosong.models.outbox import OUTBOX_STATE_LABELS as OUTBOX_STATES
+
 VERDICTS = {
     "accepted": "已接收",
     "rejected": "已退回",
@@ -91,15 +93,6 @@ def suggestion(code: str, params: dict[str, Any], templates: dict[str, str]) -> 
         return ""
 
 
-OUTBOX_STATES = {
-    "pending": "待发送",
-    "sending": "发送中",
-    "retry": "等待重试",
-    "sent": "已发送",
-    "failed": "发送失败",
-    "uncertain": "不确定是否已发出",
-    "held": "超过当日上限，暂缓发送",
-}
 
 REPLY_KINDS = {
     "accepted": "接收回执",

@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.orm import Session, defer, selectinload
 
 from baosong.models import AuditEntry, FindingRow, Item, MailboxCursor, OutboxMessage, RawMessage, Unit
-from review.localtime import as_local, day_start_utc, month_bounds, today_bounds
+from baosong.localtime import as_local, day_start_utc, month_bounds, today_bounds
 
 QUEUE_VERDICTS = ("rejected", "review")
 PAGE_SIZE = 50

@@ -29,7 +29,8 @@ from starlette.templating import Jinja2Templates
 from baosong.models import AttachmentRow, Item, RawMessage, Unit, User, utcnow
 from baosong.organisation import load_organisation
 from baosong.settings import Settings
-from review import actions, books, queries, reports
+from baosong import actions
+from review import books, queries, reports
 from review.auth import LoginThrottle, authenticate
 from review.csrf import csrf_token, require_csrf
 from review.forms import Posted, clean_text, for_form, month_text, parse_month
@@ -45,7 +46,7 @@ from review.labels import (
     fix_templates,
     suggestion,
 )
-from review.localtime import as_local, show
+from baosong.localtime import as_local, show
 from review.thumbnails import NoThumbnail, cached_thumbnail
 from scoring.ledger import (
     LedgerError,

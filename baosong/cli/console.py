@@ -99,7 +99,7 @@ def queue() -> None:
 def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -> None:
     """列出退回和待人工审核的条目（含涉密条目：命令行视为管理员）。"""
     from review.labels import VERDICTS, code_title
-    from review.localtime import show
+    from baosong.localtime import show
     from review.queries import QueueFilters, queue_page
 
     opened = _open(app)
@@ -158,7 +158,7 @@ def queue_show(app: AppContext, item_id: int, as_json: bool) -> None:
 @pass_app
 def queue_accept(app: AppContext, item_id: int, reason: str, reply: bool) -> None:
     """仍予接收一个条目（计入该单位的报送数量）。"""
-    from review import actions
+    from baosong import actions
 
     opened = _open(app)
     prefix = opened.organisation.checks.receipt_prefix
@@ -173,7 +173,7 @@ def queue_accept(app: AppContext, item_id: int, reason: str, reply: bool) -> Non
 @pass_app
 def queue_reject(app: AppContext, item_id: int, reason: str, reply: bool) -> None:
     """确认退回一个条目；对已接收的条目即撤销接收。"""
-    from review import actions
+    from baosong import actions
 
     item = _act(_open(app), lambda s: actions.reject(s, item_id, _actor(), reason, reply=reply))
     click.echo(f"已确认退回条目 {item.id}。")
@@ -185,14 +185,14 @@ def queue_reject(app: AppContext, item_id: int, reason: str, reply: bool) -> Non
 @pass_app
 def queue_note(app: AppContext, item_id: int, text: str) -> None:
     """给条目添加备注。"""
-    from review import actions
+    from baosong import actions
 
     item = _act(_open(app), lambda s: actions.add_note(s, item_id, _actor(), text))
     click.echo(f"已给条目 {item.id} 添加备注。")
 
 
 def _act(opened, do):  # noqa: ANN001
-    from review.actions import ActionError
+    from baosong.actions import ActionError
 
     try:
         with transaction(opened.sessions) as session:

@@ -22,6 +22,17 @@ class OutboxState(StrEnum):
     HELD = "held"  # over the recipient's daily cap: a clerk decides
 
 
+OUTBOX_STATE_LABELS = {  # Chinese, as clerks see them
+    "pending": "待发送",
+    "sending": "发送中",
+    "retry": "等待重试",
+    "sent": "已发送",
+    "failed": "发送失败",
+    "uncertain": "不确定是否已发出",
+    "held": "超过当日上限，暂缓发送",
+}
+
+
 class OutboxMessage(Base):
     """One reply. Its Message-ID is fixed before the first attempt, so a resend is recognisable."""
 

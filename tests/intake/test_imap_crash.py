@@ -12,7 +12,7 @@ from baosong.app import open_app
 from baosong.db import transaction
 from baosong.models import MailboxMessage, RawMessage
 from baosong.pipeline import INTERRUPTED, MAX_ATTEMPTS
-from review import actions
+from baosong import actions
 from intake.local_imap import LocalImapServer
 from tests.intake.imap_helpers import (  # noqa: F401 - fixtures
     expected_verdict,

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from baosong.db import transaction
 from baosong.models import Unit
 from baosong.settings import Settings
-from review import actions, auth
+from baosong import actions
+from review import auth
 from review.auth import LoginThrottle, add_user
 from review.web import create_console
 from tests.review.samples import NOW, PASSWORD, PREFIX, vague_item

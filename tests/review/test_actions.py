@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from baosong.db import transaction
 from baosong.models import Adoption, AuditEntry, DuplicateEntry, Item, OutboxMessage, RawMessage
-from review import actions
+from baosong import actions
 from review.queries import accepted_this_month, queue_size
 from tests.review.samples import NOW, PREFIX, vague_item
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from baosong.db import transaction
 from baosong.models import AuditEntry, OutboxMessage
-from review import actions
+from baosong import actions
 from tests.review.conftest import token_of
 
 

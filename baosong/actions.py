@@ -11,13 +11,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from baosong.localtime import as_local
 from baosong.models import Adoption, AuditEntry, Endorsement, Item, OutboxMessage, RawMessage, Unit, utcnow
+from baosong.models.outbox import OUTBOX_STATE_LABELS
 from baosong.pipeline import index_accepted
 from baosong.receipts import next_receipt
 from validators.duplicates import DuplicateStore
 from intake.outbox import queue_followup, release
-from review.labels import OUTBOX_STATES
-from review.localtime import as_local
 
 
 class ActionError(Exception):
@@ -152,7 +152,7 @@ def release_reply(session: Session, outbox_id: int, actor: str, reason: str = ""
         row = session.get(OutboxMessage, outbox_id)
         if row is None:
             raise ActionError(f"找不到编号为 {outbox_id} 的回复邮件") from exc
-        raise ActionError(f"这封回复当前状态为“{OUTBOX_STATES.get(row.state, row.state)}”，无需重新发送") from exc
+        raise ActionError(f"这封回复当前状态为“{OUTBOX_STATE_LABELS.get(row.state, row.state)}”，无需重新发送") from exc
 
 
 def _item(session: Session, item_id: int) -> Item:
