@@ -13,8 +13,10 @@ import warnings
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 THUMBNAIL_EDGE = 320
+register_heif_opener()  # iPhone photos (HEIC/HEIF) get thumbnails like any other
 
 
 class NoThumbnail(Exception):

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from validators.case import Case, Hit, size_text
 
@@ -17,6 +18,7 @@ IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".heic", ".heif", "
 
 # Pillow's decompression-bomb limit stays on; its warning zone becomes an error too.
 Image.MAX_IMAGE_PIXELS = 89_478_485
+register_heif_opener()  # iPhone photos (HEIC/HEIF) are images
 
 # Photos are decoded side by side: Pillow releases the GIL while decoding, and a full decode is
 # most of a check's time. Two at a time bounds the worst case (two images at the pixel limit).

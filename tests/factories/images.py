@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import random
 
+import pillow_heif
 from PIL import Image
 
 _SEGMENT_MAX = 2 + 65535  # marker (2) + a length field that counts itself and up to 65,533 data bytes
@@ -49,6 +50,13 @@ def make_png(width: int = 64, height: int = 48, *, seed: int = 0) -> bytes:
 
 def make_gif(width: int = 32, height: int = 24, *, seed: int = 0) -> bytes:
     return _encode(_picture(width, height, seed).convert("P"), "GIF")
+
+
+def make_heic(width: int = 640, height: int = 480, *, seed: int = 0) -> bytes:
+    """An HEIC as an iPhone writes it (HEVC in a HEIF container), encoded by libheif."""
+    out = io.BytesIO()
+    pillow_heif.from_pillow(_picture(width, height, seed)).save(out, quality=80)
+    return out.getvalue()
 
 
 def _picture(width: int, height: int, seed: int) -> Image.Image:

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from review.thumbnails import NoThumbnail, cached_thumbnail, render_thumbnail
+from tests.factories.images import make_heic
 from tests.review.samples import jpeg_bytes
 
 
@@ -52,3 +53,10 @@ def test_thumbnails_are_cached_under_the_content_hash(tmp_path):
     first = cached_thumbnail(source, tmp_path / "cache", "abc123")
     source.unlink()
     assert cached_thumbnail(source, tmp_path / "cache", "abc123") == first
+
+
+def test_an_iphone_heic_gets_a_jpeg_thumbnail(tmp_path):
+    source = tmp_path / "IMG_0001.HEIC"
+    source.write_bytes(make_heic(1600, 1200))
+    with Image.open(io.BytesIO(render_thumbnail(source))) as thumb:
+        assert thumb.format == "JPEG" and thumb.size == (320, 240)

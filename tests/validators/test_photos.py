@@ -6,7 +6,7 @@ import time
 import pytest
 from PIL import Image, ImageFile
 
-from tests.factories.images import encode_jpeg, make_jpeg
+from tests.factories.images import encode_jpeg, make_heic, make_jpeg
 from validators.photos import image_problem, named_as_image
 
 
@@ -64,3 +64,12 @@ def test_truncated_progressive_jpeg_is_refused_as_truncated():
 
 def test_pillow_keeps_refusing_truncated_images():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+@pytest.mark.parametrize("width, height", [(640, 480), (4032, 3024)], ids=["small", "iphone-12mp"])
+def test_iphone_heic_is_an_image(width, height):
+    assert image_problem(make_heic(width, height)) is None
+
+
+def test_truncated_heic_is_refused():
+    assert image_problem(make_heic()[:200]) is not None
