@@ -55,9 +55,9 @@ def test_normalise_writes_numeric_dates_as_chinese_dates():
     assert normalise("2026-03-05召开") == normalise("2026年3月5日召开")
 
 
-def test_facts_are_dates_and_figures_without_years():
-    found = facts(normalise("2026年3月12日核查图斑46宗，面积128.5亩，合格率98%。"))
-    assert (set(found.dates), set(found.figures)) == ({"3月12日"}, {"46宗", "128.5亩", "98%"})
+def test_facts_are_dates_and_figures_without_years_or_measure_words():
+    found = facts(normalise("2026年3月12日核查图斑46宗，面积128.5亩，合格率98%，投资17.4亿元。"))
+    assert (set(found.dates), set(found.figures)) == ({"3月12日"}, {"46", "128.5", "98%", "17.4亿"})
 
 
 def test_reordered_sentences_keep_the_content_similarity():
@@ -195,3 +195,84 @@ def test_very_long_text_is_checked_quickly():
     started = time.perf_counter()
     [match] = index.find(huge, unit_names=[UNIT], year=2026)
     assert match.item_id == 1 and time.perf_counter() - started < 5
+
+
+TRADITIONAL_ITEM = (
+    "青山縣自然資源局開展龍山鎮違法用地專項督查\n"
+    "3月12日，青山縣自然資源局抽調12名執法人員組成3個督查組，對龍山鎮開展違法用地專項督查。"
+    "此次督查採取查閱資料、實地踏勘、走訪群眾相結合的方式，重點檢查亂佔耕地建房、違規佔用永久基本農田等問題。\n"
+    "督查共核查圖斑46宗，涉及面積128.5畝，發現疑似違法用地7宗。對發現的問題，督查組現場下達整改通知書7份，明確整改時限和責任人。\n"
+    "下一步，青山縣自然資源局將建立問題台賬，實行銷號管理，堅決守住耕地保護紅線。"
+)
+MEETING = (
+    "青山县应急管理局召开{month}月份安全生产工作例会\n"
+    "二〇二六年{month}月{day}日，青山县应急管理局召开{month}月份安全生产工作例会，{people}名安全员参加会议。"
+    "会议通报了当月安全生产形势，共排查一般隐患{hazards}处，已全部整改到位。"
+    "会议强调，要坚持人民至上、生命至上，压紧压实企业主体责任和部门监管责任，坚决防范遏制重特大事故发生。"
+)
+
+
+def test_traditional_characters_are_folded_to_simplified():
+    assert normalise(TRADITIONAL_ITEM, [UNIT]) == normalise(ITEM, [UNIT])
+
+
+def test_traditional_copy_is_a_duplicate():
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    assert [(m.item_id, m.duplicate) for m in index.find(TRADITIONAL_ITEM, unit_names=[UNIT], on=date(2026, 3, 20))] == [
+        (1, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("numerals", "arabic"),
+    [
+        ("二〇二六年十一月三日召开", "2026年11月3日召开"),
+        ("三十五人参加", "35人参加"),
+        ("投入资金三万五千元", "投入资金35000元"),
+        ("排查隐患一百零五处", "排查隐患105处"),
+        ("十二月二十六日前完成", "12月26日前完成"),
+    ],
+)
+def test_chinese_numerals_in_dates_and_figures_are_read_as_arabic(numerals, arabic):  # noqa: ANN001
+    assert normalise(numerals) == normalise(arabic)
+
+
+@pytest.mark.parametrize("words", ["一是强化组织领导", "统一部署", "十分重视", "千方百计", "万家灯火"])
+def test_numerals_that_are_words_stay_words(words):  # noqa: ANN001
+    assert normalise(words) == words
+
+
+def test_chinese_numeral_dates_and_figures_are_facts():
+    found = facts(normalise(MEETING.format(month="十一", day="三", people="三十五", hazards="十二")))
+    assert (set(found.dates), set(found.figures)) == ({"11月3日", "11月"}, {"35", "12"})
+
+
+def test_recurring_meeting_dated_in_numerals_is_not_a_duplicate():
+    november = MEETING.format(month="十一", day="三", people="三十五", hazards="十二")
+    december = MEETING.format(month="十二", day="一", people="四十二", hazards="九")
+    index = index_with((1, november, "青山县应急管理局", date(2026, 11, 3)))
+    assert not any(m.duplicate for m in index.find(december, unit_names=["青山县应急管理局"], on=date(2026, 12, 1)))
+
+
+def test_a_side_without_facts_does_not_agree_on_facts():
+    stated = normalise("11月3日召开例会，35名安全员参加，排查隐患12处。")
+    assert compare_texts(stated, normalise("召开例会，安全员参加，排查隐患。")).facts == 0.0
+
+
+def test_a_long_summary_quoting_a_short_item_is_not_its_duplicate():
+    other_work = (
+        "4月2日，青山县自然资源局召开不动产登记业务培训会，全县58名登记人员参加培训，围绕登记流程、权籍调查、档案管理等内容开展系统讲解。\n"
+        "4月9日，青山县自然资源局在松林乡组织开展地质灾害应急避险演练，设置监测预警、转移避险、抢险救援等环节，312名群众参加演练。\n"
+        "一季度，青山县自然资源局累计办理用地审批手续23件，完成国土空间规划编制村庄规划9个，组织耕地保护宣传活动6场次，发放宣传资料2400份。\n"
+        "下一步，青山县自然资源局将围绕全年目标任务，持续加强耕地保护、地灾防治和不动产登记便民服务，推动各项工作提质增效。"
+    )
+    summary = "青山县自然资源局一季度工作综述\n" + ITEM.split("\n", 1)[1] + "\n" + other_work
+    index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
+    assert not any(m.duplicate for m in index.find(summary, unit_names=[UNIT], on=date(2026, 4, 10)))
+
+
+def test_a_typo_in_a_measure_word_keeps_the_fact():
+    short = "青山县自然资源局完成龙山镇土地整治项目验收\n3月12日，龙山镇土地整治项目通过验收，项目总投资17.4亿元，新增耕地面积显著。"
+    typo = short.replace("17.4亿元", "17.4亿圆")
+    index = index_with((1, short, UNIT, date(2026, 3, 13)))
+    assert [(m.item_id, m.duplicate) for m in index.find(typo, unit_names=[UNIT], on=date(2026, 3, 20))] == [(1, True)]
