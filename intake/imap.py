@@ -12,9 +12,9 @@ A crash anywhere leaves either an archived message (retried by step 1) or a comm
 (marked by step 2); a re-fetch is a no-op through the ledger and the raw-hash check. UIDVALIDITY
 changes reset the cursor; the re-fetched messages dedupe by their bytes.
 
-imap-tools opens, logs in and selects; raw FETCH and STORE go through its imaplib client because
-`MailMessage` re-serialises the bytes (we archive them exactly as received) and `MailBox.flag()`
-expunges the whole folder after every STORE.
+`intake.imap_login` opens, logs in and identifies (ID), imap-tools selects; raw FETCH and STORE go
+through its imaplib client because `MailMessage` re-serialises the bytes (we archive them exactly
+as received) and `MailBox.flag()` expunges the whole folder after every STORE.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from imap_tools import MailBox, MailBoxUnencrypted
 from imap_tools.mailbox import BaseMailBox
 from imap_tools.utils import encode_folder
 from sqlalchemy import select
@@ -42,6 +41,7 @@ from baosong.pipeline import Outcome, archive, pending, process
 from baosong.settings import MailboxSettings
 from intake import lease
 from intake.imap_idle import IdleError, IdleTracker, idle_wait
+from intake.imap_login import capabilities, connect, disconnect
 from validators.case import DuplicateFinder
 
 log = logging.getLogger(__name__)
@@ -118,43 +118,13 @@ def download_limit(app: App) -> int:
     return app.organisation.checks.max_message_bytes
 
 
-def connect(settings: MailboxSettings) -> BaseMailBox:
-    kind = MailBox if settings.ssl else MailBoxUnencrypted
-    box = kind(settings.host, settings.port, timeout=settings.timeout_seconds)
-    try:
-        box.login(settings.user, settings.password, initial_folder=None)
-    except BaseException:
-        _close(box)
-        raise
-    return box
-
-
-def _close(box: BaseMailBox | None) -> None:
-    if box is None:
-        return
-    try:
-        box.logout()
-    except Exception:  # noqa: BLE001 - the connection may already be gone; nothing to save
-        try:
-            box.client.shutdown()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def _capabilities(box: BaseMailBox) -> set[str]:
-    status, data = box.client.capability()
-    if status != "OK" or not data or not data[0]:
-        return set()
-    return {word.upper() for word in data[0].decode("ascii", "replace").split()}
-
-
 def select_folder(box: BaseMailBox, folder: str) -> FolderState:
-    capabilities = _capabilities(box)
+    announced = capabilities(box.client)
     box.folder.set(folder)
     _, data = box.client.response("UIDVALIDITY")
     if not data or data[0] is None:
         raise imaplib.IMAP4.error("服务器没有给出 UIDVALIDITY")
-    return FolderState(int(data[0]), "IDLE" in capabilities, "MOVE" in capabilities)
+    return FolderState(int(data[0]), "IDLE" in announced, "MOVE" in announced)
 
 
 def _ok(result: tuple, what: str) -> list:
@@ -240,7 +210,7 @@ class ImapIntake:
         return self.state
 
     def close_connection(self) -> None:
-        _close(self.box)
+        disconnect(self.box)
         self.box = self.state = None
 
     def close(self) -> None:
