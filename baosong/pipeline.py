@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -63,8 +63,14 @@ def _message_id(raw: bytes) -> str | None:
         return None
 
 
-def archive(app: App, raw: bytes, *, source: str, declared_size: int | None = None) -> tuple[int, bool]:
-    """Store the bytes and commit a RawMessage row; returns (raw id, seen before)."""
+def archive(
+    app: App, raw: bytes, *, source: str, declared_size: int | None = None, received_at: datetime | None = None
+) -> tuple[int, bool]:
+    """Store the bytes and commit a RawMessage row; returns (raw id, seen before).
+
+    `received_at` is when the mail reached the mailbox (IMAP INTERNALDATE, or the saved mail's own
+    stamps on import); the item's day, month and timeliness follow it. Unknown means now.
+    """
     digest, path = store_blob(app.data_dir, raw, "raw")
     message_id = _message_id(raw)
     key = content_key(raw, message_id)
@@ -86,6 +92,7 @@ def archive(app: App, raw: bytes, *, source: str, declared_size: int | None = No
                     declared_size=declared_size,
                     message_id=message_id,
                     source=source,
+                    received_at=received_at.astimezone(UTC) if received_at else utcnow(),  # SQLite keeps no zone
                 )
                 session.add(row)
                 session.flush()
@@ -288,7 +295,14 @@ def pending(app: App, limit: int = 100) -> list[int]:
         return list(session.scalars(query))
 
 
-def ingest(app: App, raw: bytes, *, source: str, duplicates: DuplicateFinder | None = None) -> Outcome:
-    raw_id, seen = archive(app, raw, source=source)
+def ingest(
+    app: App,
+    raw: bytes,
+    *,
+    source: str,
+    duplicates: DuplicateFinder | None = None,
+    received_at: datetime | None = None,
+) -> Outcome:
+    raw_id, seen = archive(app, raw, source=source, received_at=received_at)
     outcome = process(app, raw_id, duplicates=duplicates)
     return Outcome(**{**outcome.__dict__, "repeated": seen or outcome.repeated})

@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from imap_tools.mailbox import BaseMailBox
 from imap_tools.utils import encode_folder
@@ -151,13 +152,16 @@ def list_new(box: BaseMailBox, after_uid: int) -> list[tuple[int, int]]:
     return sorted(found.items())
 
 
-def fetch_bytes(box: BaseMailBox, uid: int, *, headers_only: bool) -> bytes | None:
-    """The message exactly as stored on the server (or its header block); None if it is gone."""
+def fetch_bytes(box: BaseMailBox, uid: int, *, headers_only: bool) -> tuple[bytes, datetime | None] | None:
+    """The message exactly as stored on the server (or its header block) and its INTERNALDATE
+    (when it reached the mailbox); None if it is gone."""
     section = "BODY.PEEK[HEADER]" if headers_only else "BODY.PEEK[]"
-    data = _ok(box.client.uid("FETCH", str(uid), f"({section})"), "下载邮件")
+    data = _ok(box.client.uid("FETCH", str(uid), f"(INTERNALDATE {section})"), "下载邮件")
     for part in data:
         if isinstance(part, tuple) and len(part) == 2 and isinstance(part[1], bytes):
-            return part[1]
+            stamp = imaplib.Internaldate2tuple(part[0]) if isinstance(part[0], bytes) else None
+            arrived = datetime.fromtimestamp(time.mktime(stamp), UTC) if stamp else None
+            return part[1], arrived
     return None
 
 
@@ -370,18 +374,21 @@ class ImapIntake:
     def _take_in(self, state: FolderState, uid: int, size: int, report: CycleReport) -> MessageResult:
         oversized = size > download_limit(self.app)
         try:
-            raw = fetch_bytes(self.box, uid, headers_only=oversized)
+            fetched = fetch_bytes(self.box, uid, headers_only=oversized)
         except imaplib.IMAP4.abort:
             raise
         except imaplib.IMAP4.error as exc:
             if self._still_there(uid):
                 raise FetchRefused(f"服务器拒绝提供邮件（UID {uid}），下次收件时重试：{exc}") from exc
-            raw = None
-        if raw is None:  # deleted on the server between listing and fetching: nothing to keep
+            fetched = None
+        if fetched is None:  # deleted on the server between listing and fetching: nothing to keep
             self._advance(state, uid, size, None)
             return MessageResult(uid, size, None, None)
+        raw, arrived = fetched
         try:
-            raw_id, _ = archive(self.app, raw, source="imap", declared_size=size if oversized else None)
+            raw_id, _ = archive(
+                self.app, raw, source="imap", declared_size=size if oversized else None, received_at=arrived
+            )
         except Exception as exc:
             log.exception("archiving UID %s failed", uid)
             raise LocalFailure(f"邮件归档失败（UID {uid}）：{type(exc).__name__}: {exc}") from exc

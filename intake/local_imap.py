@@ -16,6 +16,7 @@ from argparse import Namespace
 from collections.abc import Iterable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import datetime
 
 from imap_tools.imap_utf7 import utf7_encode
 from pymap.backend.dict import DictBackend
@@ -135,10 +136,12 @@ class LocalImapServer:
         connection.login(self.user, self.password)
         return connection
 
-    def append(self, raw: bytes, *, folder: str = "INBOX", flags: Iterable[str] = ()) -> int:
-        """APPEND one message; returns its UID."""
+    def append(
+        self, raw: bytes, *, folder: str = "INBOX", flags: Iterable[str] = (), internal_date: datetime | None = None
+    ) -> int:
+        """APPEND one message (arrived at `internal_date`, default now); returns its UID."""
         with Appender(self) as appender:
-            return appender.append(raw, folder=folder, flags=flags)
+            return appender.append(raw, folder=folder, flags=flags, internal_date=internal_date)
 
     def create_folder(self, folder: str) -> None:
         connection = self.client()
@@ -190,9 +193,12 @@ class Appender:
         if self._connection is not None:
             self._connection.logout()
 
-    def append(self, raw: bytes, *, folder: str = "INBOX", flags: Iterable[str] = ()) -> int:
+    def append(
+        self, raw: bytes, *, folder: str = "INBOX", flags: Iterable[str] = (), internal_date: datetime | None = None
+    ) -> int:
         flag_list = f"({' '.join(flags)})" if flags else None
-        status, data = self._connection.append(_quoted(folder), flag_list, None, raw)
+        stamp = imaplib.Time2Internaldate(internal_date) if internal_date else None
+        status, data = self._connection.append(_quoted(folder), flag_list, stamp, raw)
         if status != "OK":
             raise RuntimeError(f"APPEND failed: {data!r}")
         found = re.search(rb"APPENDUID \d+ (\d+)", data[0] or b"")

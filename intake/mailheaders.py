@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.utils import parseaddr, parsedate_to_datetime
 
 from intake.charsets import decode_bytes
@@ -24,6 +26,7 @@ MAX_ID_CHARS = 998
 MAX_ADDRESS_CHARS = 1_000
 MAX_REFERENCES = 100
 EARLIEST_PLAUSIBLE_YEAR = 1980
+HEADER_BLOCK_PEEK = 65536
 
 _ADDRESS = re.compile(r"[^\s<>\"'@,;:()\[\]]+@[^\s<>\"'@,;:()\[\]]+")
 _FOLD = re.compile(r"\r?\n")
@@ -95,6 +98,21 @@ def parse_date(value: str) -> datetime | None:
     if parsed is None or parsed.year < EARLIEST_PLAUSIBLE_YEAR:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def arrival_time(raw: bytes, *, now: datetime) -> datetime | None:
+    """When a saved message reached its mailbox: the newest `Received` stamp, else its `Date`.
+
+    A time after `now` is not an arrival (a sender's clock or a forged header), so it is ignored.
+    """
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:HEADER_BLOCK_PEEK])
+    stamps = [str(value).rpartition(";")[2] for value in (headers.get_all("Received") or [])[:1]]
+    stamps.append(str(headers.get("Date") or ""))
+    for stamp in stamps:
+        moment = parse_date(stamp)
+        if moment is not None and moment <= now:
+            return moment
+    return None
 
 
 def _message_id(value: str) -> str | None:

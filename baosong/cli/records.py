@@ -5,6 +5,7 @@ from __future__ import annotations
 import mailbox
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,28 +14,51 @@ from sqlalchemy import select
 
 from baosong.app import open_app
 from baosong.cli import AppContext, pass_app
-from baosong.models import Item
+from baosong.localtime import OFFICE_TZ
+from baosong.models import Item, utcnow
 from baosong.output import VERDICT_NAMES, json_line, judgement_json
 from baosong.pipeline import ingest
+from intake.mailheaders import arrival_time
 
 
 def _messages(paths: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
-    """.eml files and maildir folders, in the order given (maildir entries sorted by name)."""
+    """.eml files, folders of .eml files and maildir folders, in the order given (entries sorted by name)."""
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir():
             box = mailbox.Maildir(path, factory=None, create=False)
             for key in sorted(box.keys()):
                 yield f"{path}/{key}", box.get_bytes(key)
+        elif path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".eml"):
+                yield str(file), file.read_bytes()
         else:
             yield str(path), path.read_bytes()
 
 
+def _office_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，请写成 2026-01-15 或 2026-01-15 09:30") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=OFFICE_TZ)
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--received-at",
+    callback=_office_time,
+    help="把这些邮件都当作在此时间收到（北京时间，如 2026-01-15 09:30）；不填则按每封邮件自己的 Received/Date 时间",
+)
 @click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON")
 @pass_app
-def import_mail(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
-    """把 .eml 文件或 maildir 文件夹当作新收到的邮件处理（登记、查重、排队回复）。"""
+def import_mail(app: AppContext, paths: tuple[Path, ...], received_at: datetime | None, as_json: bool) -> None:
+    """把 .eml 文件、装 .eml 的文件夹或 maildir 文件夹当作收到的邮件处理（登记、查重、排队回复）。
+
+    每封邮件按它到达邮箱的时间（最新的 Received，其次 Date）计入当天和当月，可用 --received-at 指定。
+    """
     opened = open_app(app.settings, seed_units=True)
     messages = list(_messages(paths))
     show_progress = sys.stderr.isatty() and not as_json and len(messages) > 1
@@ -42,7 +66,8 @@ def import_mail(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None
     with Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("导入邮件", total=len(messages))
         for source, raw in messages:
-            outcome = ingest(opened, raw, source="import")
+            arrival = received_at or arrival_time(raw, now=utcnow())
+            outcome = ingest(opened, raw, source="import", received_at=arrival)
             progress.advance(task)
             if outcome.error:
                 failed += 1

@@ -185,7 +185,7 @@ class CuttingProxy(LoopbackListener):
         threading.Thread(target=self._pump, args=(client, upstream, cut, stall), daemon=True).start()
 
     def _refused_tag(self, command: bytes) -> bytes | None:
-        match = re.match(rb"(\S+) UID FETCH (\d+) \(BODY\.PEEK\[\]\)\r\n$", command)
+        match = re.match(rb"(\S+) UID FETCH (\d+) \((?:INTERNALDATE )?BODY\.PEEK\[\]\)\r\n$", command)
         if match is None or int(match.group(2)) not in self.refuse_fetch:
             return None
         self.refused_fetches += 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from baosong.app import App, open_app
-from baosong.models import MailboxCursor, RawMessage
+from baosong.localtime import OFFICE_TZ, as_local
+from baosong.models import Item, MailboxCursor, RawMessage
 from intake.archive import read_blob
 from intake.imap import poll_once
 from intake.local_imap import LocalImapServer
@@ -236,3 +238,14 @@ def test_refused_message_is_asked_for_again_and_taken_once_the_server_sends_it(i
     assert [r.uid for r in recovered.results] == [102] and recovered.server_errors == []
     assert sorted(verdicts_by_uid(app)) == [101, 102, 103] and all(len(v) == 1 for v in verdicts_by_uid(app).values())
     app.close()
+
+
+def test_item_is_dated_by_the_servers_internaldate_not_by_the_download(imap_server: LocalImapServer, imap_app: App) -> None:
+    arrived = datetime(2026, 1, 30, 23, 50, tzinfo=UTC)  # the worker was down; it catches up later
+    imap_server.append(submission(1), internal_date=arrived)
+
+    poll_once(imap_app)
+
+    with imap_app.sessions() as session:
+        item = session.scalars(select(Item)).one()
+        assert as_local(item.received_at) == arrived.astimezone(OFFICE_TZ)

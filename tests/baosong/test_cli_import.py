@@ -1,0 +1,67 @@
+"""`baosong import`: saved mail from before the office started is dated by its own arrival."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from baosong.app import open_app
+from baosong.cli import main
+from baosong.localtime import as_local
+from baosong.models import Item
+from baosong.settings import Settings
+from tests.intake.imap_helpers import submission
+
+JANUARY = "from mx.example.cn by imap.example.cn; Tue, 20 Jan 2026 10:05:00 +0800"
+FEBRUARY = "from mx.example.cn by imap.example.cn; Tue, 03 Feb 2026 23:30:00 +0800"
+
+
+def _saved(folder: Path, name: str, stamp: str, number: int) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_bytes(b"Received: " + stamp.encode("ascii") + b"\r\n" + submission(number))
+
+
+def _import(settings: Settings, *args: str):  # noqa: ANN202
+    env = {"BAOSONG_PATHS_DATA": settings.paths.data, "BAOSONG_DATABASE_URL": settings.database_url}
+    return CliRunner().invoke(main, ["import", *args], env=env)
+
+
+def _received_days(settings: Settings) -> list[date]:
+    app = open_app(settings)
+    with app.sessions() as session:
+        days = [as_local(item.received_at).date() for item in session.scalars(select(Item).order_by(Item.id))]
+    app.close()
+    return days
+
+
+def test_import_of_a_folder_of_eml_files_dates_each_item_by_its_received_stamp(settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "历史邮件"
+    _saved(history, "1.eml", JANUARY, 1)
+    _saved(history, "2.eml", FEBRUARY, 2)
+
+    result = _import(settings, str(history))
+
+    assert result.exit_code == 0, result.output
+    assert _received_days(settings) == [date(2026, 1, 20), date(2026, 2, 3)]
+
+
+def test_received_at_option_overrides_the_mails_own_stamps(settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    _saved(history, "1.eml", JANUARY, 1)
+
+    result = _import(settings, "--received-at", "2026-02-27 16:00", str(history / "1.eml"))
+
+    assert result.exit_code == 0, result.output
+    assert _received_days(settings) == [date(2026, 2, 27)]
+
+
+def test_received_at_option_that_is_not_a_date_is_refused_in_chinese(settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    _saved(history, "1.eml", JANUARY, 1)
+
+    result = _import(settings, "--received-at", "上个月", str(history / "1.eml"))
+
+    assert result.exit_code != 0 and "不是日期" in result.output
