@@ -8,21 +8,42 @@ from collections.abc import Iterator
 from datetime import date
 
 from validators.case import Case, Hit
+from validators.tags import case_tags
 
-_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_CN = "〇零一二三四五六七八九十"
+_DATES = (
+    # (YYYY年)M月D日, in Arabic or Chinese numerals: 11月4日, 2026年11月4日, 十一月四日, 二〇二六年十一月四日
+    re.compile(rf"(?:(?P<year>\d{{4}}|[{_CN}]{{4}})\s*年\s*)?(?P<month>\d{{1,2}}|[{_CN}]{{1,2}})\s*月\s*(?P<day>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]"),
+    # 2026.11.4, 2026-11-04, 2026/11/4 (a four-digit year keeps decimals and codes out)
+    re.compile(r"(?<![\d.\-/])(?P<year>(?:19|20)\d{2})(?P<sep>[.\-/])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?![\d.\-/]*\d)"),
+)
+_DIGITS = {char: value for value, char in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def _number(text: str) -> int:
+    """An Arabic or Chinese numeral: 11, 十一, 二十五, 三十一; a year as digits: 二〇二六."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_DIGITS[char]) for char in text))
+    tens, _, units = text.partition("十")
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
 
 
 def explicit_dates(text: str, today: date) -> list[date]:
-    """Dates written as (YYYY年)M月D日; a missing year is the one that keeps the date not in the future."""
+    """Explicit dates in the text, in order; a missing year is the one that keeps the date not in the future."""
+    normalised = unicodedata.normalize("NFKC", text)
+    matches = sorted((m for pattern in _DATES for m in pattern.finditer(normalised)), key=lambda m: m.start())
     found = []
-    for year, month, day in _DATE.findall(unicodedata.normalize("NFKC", text)):
+    for match in matches:
         try:
-            if year:
-                found.append(date(int(year), int(month), int(day)))
+            month, day = _number(match["month"]), _number(match["day"])
+            if match["year"]:
+                found.append(date(_number(match["year"]), month, day))
                 continue
-            guess = date(today.year, int(month), int(day))
-            found.append(guess if guess <= today else date(today.year - 1, int(month), int(day)))
-        except ValueError:
+            guess = date(today.year, month, day)
+            found.append(guess if guess <= today else date(today.year - 1, month, day))
+        except (ValueError, KeyError):
             continue
     return found
 
@@ -34,17 +55,46 @@ def no_explicit_date(case: Case) -> Iterator[Hit]:
         yield Hit(params={"example": f"{case.today.month}月{case.today.day}日"})
 
 
+MINUTES_PER_DAY = 1440
+
+
+def _limit_text(minutes: int) -> str:
+    if minutes == 0:
+        return "当天"
+    if minutes % MINUTES_PER_DAY == 0:
+        return f"{minutes // MINUTES_PER_DAY}天内"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}小时内"
+    return f"{minutes}分钟内"
+
+
+def time_limit(case: Case) -> tuple[str, int] | None:
+    """(class, minutes) from the first urgency tag (【紧急】…), else the routine limit; None: no limit."""
+    urgency = case.rules.urgency_minutes
+    tag = next((tag for tag in case_tags(case) if tag in urgency), None)
+    if tag is not None:
+        return tag, urgency[tag]
+    days = case.rules.stale_after_days
+    return ("一般", days * MINUTES_PER_DAY) if days > 0 else None
+
+
 def stale_event(case: Case) -> Iterator[Hit]:
-    limit = case.rules.stale_after_days
-    if case.submission is None or limit <= 0:
+    """Judged by day: the dates in the text carry no hour, so a limit under a day means the same day."""
+    limit = time_limit(case)
+    if case.submission is None or limit is None:
         return
     dates = explicit_dates(case.submission.body_text, case.today)
     if not dates:
         return
     latest = max(dates)
     days = (case.today - latest).days
-    if days > limit:
+    urgency, minutes = limit
+    if days * MINUTES_PER_DAY > minutes:
         yield Hit(
-            params={"latest": f"{latest.year}年{latest.month}月{latest.day}日", "days": days, "limit": limit},
-            evidence={"latest": latest.isoformat(), "received": case.today.isoformat(), "days": days},
+            params={
+                "latest": f"{latest.year}年{latest.month}月{latest.day}日",
+                "days": days,
+                "limit_text": f"{urgency}信息{_limit_text(minutes)}",
+            },
+            evidence={"latest": latest.isoformat(), "received": case.today.isoformat(), "days": days, "urgency": urgency},
         )

@@ -13,7 +13,9 @@ from validators.submission import Paragraph
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 _QUOTED = re.compile(r"“[^“”]*”|‘[^‘’]*’|「[^「」]*」|『[^『』]*』|\"[^\"]*\"")
 _AREA = re.compile(r"^(.+?(?:自治州|自治县|州|县|市|区|旗|镇|乡))")
-_DAYS_BACK = {"今日": 0, "今天": 0, "昨日": 1, "昨天": 1, "前天": 2}
+_DAYS_BACK = {"今日": 0, "今天": 0, "今晨": 0, "今早": 0, "今晚": 0, "昨日": 1, "昨天": 1, "昨晚": 1, "昨晨": 1, "前天": 2}
+# A deadline (于12月15日前, 每月25日前, 二十五日前): its 日 belongs to a day number, so 日前 is no vague word.
+_DEADLINE = re.compile(r"[0-9０-９一二三四五六七八九十廿卅]\s*[日号]前")
 
 CLASSIFIED = re.compile(
     r"(?:绝密|机密|秘密)\s*[★☆✩✭\*]|[【\[](?:绝密|机密|秘密)[】\]]|密\s*级\s*[:：]|涉密信息"
@@ -51,6 +53,7 @@ def _suggestion(word: str, kind: str, case: Case) -> str:
 def _matches(text: str, words: list[tuple[str, str]], allowed: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
     """(position, word, kind) of listed words, longest first, never inside an allowed term."""
     protected = [span for term in allowed if term in text for span in _spans(re.compile(re.escape(term)), text)]
+    protected += [(start + 1, end) for start, end in _spans(_DEADLINE, text)]
     taken: list[tuple[int, int]] = []
     for word, kind in sorted(words, key=lambda pair: len(pair[0]), reverse=True):
         if word not in text:  # most words are in no paragraph: skip the regex machinery

@@ -29,6 +29,25 @@ BODY = (
     "2024年3月12日，昌吉市生态环境局组织执法人员对辖区内12家重点排污企业开展专项执法检查。",
     "检查发现问题5个，已当场责令整改，并于3月15日完成复查，全部整改到位。",
 )
+# Deadlines as units write them: the 日前 here belongs to a date, it is not the vague word 日前.
+DEADLINE_SENTENCES = (
+    "11月18日，奇台县环境保护局下达整改通知，要求企业于12月15日前完成整改。",
+    "11月18日，奇台县环境保护局部署专项检查，各乡镇须在1月25日前上报排查结果。",
+    "11月18日，奇台县环境保护局印发通知，要求各股室每月25日前报送工作进展。",
+    "11月18日，奇台县环境保护局通报，截至11月30日已完成整改问题35个。",
+    "11月18日，奇台县环境保护局要求于２０日前提交材料，并在12月1号前完成复查。",
+    "11月18日，奇台县环境保护局要求各企业在二十五日前完成自查。",
+    "奇台县环境保护局要求各企业在2026年12月15日前完成自查，11月18日已召开部署会。",
+)
+# Explicit dates written other ways than X月X日 (NO_EXPLICIT_DATE must see each as a date).
+NUMERAL_DATE_SENTENCES = (
+    "2026.11.4，奇台县环境保护局组织执法人员对12家企业开展专项检查。",
+    "2026-11-04，奇台县环境保护局组织执法人员对12家企业开展专项检查。",
+    "2026/11/4，奇台县环境保护局组织执法人员对12家企业开展专项检查。",
+    "十一月四日，奇台县环境保护局组织执法人员对12家企业开展专项检查。",
+    "二〇二六年十一月四日，奇台县环境保护局组织执法人员对12家企业开展专项检查。",
+    "2026年11月4日，奇台县环境保护局组织执法人员对12家企业开展专项检查。",
+)
 FIELD_LAYOUTS = (
     "lines",  # one paragraph per field
     "one_line",  # 审核领导：李四  撰稿人：张三  手机号：139…
@@ -39,6 +58,15 @@ FIELD_LAYOUTS = (
     "textbox",  # one paragraph per field inside a text box
     "parenthesised",  # （审核领导：李四 撰稿人：张三 手机号：139…） as its own paragraph
     "appended",  # the parenthesised sign-off at the end of the last body paragraph
+    "label_row",  # a table: the labels in its first row, the values in the second
+)
+# The author's mobile number in brackets (or after spaces) beside the name, with no phone label.
+BRACKETED_PHONE_SIGN_OFFS = (
+    {"审核领导": "李四", "撰稿人": "王小红（13912345678）"},
+    {"审核领导": "李四", "撰稿人": "王小红(13912345678)"},
+    {"审核领导": "李四", "撰稿人": "王小红 （139 1234 5678）"},
+    {"审核领导": "李四", "撰稿人": "王小红 13912345678"},
+    {"审核领导": "李四", "撰稿人": "王小红　139-1234-5678"},
 )
 PICTURE_PLACES = ("body", "anchored", "vml", "object", "table", "header", "footer", "textbox")
 
@@ -137,6 +165,10 @@ def _add_fields(document: docx.document.Document, fields: Mapping[str, str], lay
         table = document.add_table(rows=len(fields), cols=2)
         for row, (label, value) in zip(table.rows, fields.items()):
             row.cells[0].text, row.cells[1].text = label, value
+    elif layout == "label_row":
+        table = document.add_table(rows=2, cols=len(fields))
+        for column, (label, value) in enumerate(fields.items()):
+            table.cell(0, column).text, table.cell(1, column).text = label, value
     elif layout == "table_spaced":
         table = document.add_table(rows=1, cols=len(fields))
         for cell, (label, value) in zip(table.rows[0].cells, fields.items()):

@@ -13,9 +13,11 @@ from baosong.demo.samples import Item, document, mail
 from baosong.organisation import load_organisation
 from baosong.registry import refs_from_sheet
 from intake.mailparse import parse_mail
+from intake.message import MailAttachment
+from tests.factories.docx import BRACKETED_PHONE_SIGN_OFFS, DEADLINE_SENTENCES, NUMERAL_DATE_SENTENCES, make_docx
 from tests.factories.images import make_heic
 from validators.catalogue import load_messages
-from validators.judge import JudgeContext, judge_mail
+from validators.judge import JudgeContext, judge_docx, judge_mail
 from validators.registry import Registry
 
 TODAY = date(2026, 11, 20)
@@ -43,10 +45,83 @@ def submit(ctx, *, docs=None, photos=(), **kwargs):  # noqa: ANN001
     return judge_mail(parse_mail(raw), ctx, today=TODAY)
 
 
+def check_docx(ctx, data: bytes):  # noqa: ANN001, ANN201
+    """A bare .docx, as `baosong check` judges it."""
+    return judge_docx(MailAttachment(f"{UNIT}开展专项检查.docx", "application/octet-stream", data, "docx"), ctx, today=TODAY)
+
+
 def codes(judgement) -> set[str]:  # noqa: ANN001
     return {f.code for f in judgement.findings}
+
+
+def words(judgement) -> list[str]:  # noqa: ANN001
+    return [f.evidence["word"] for f in judgement.findings if f.code == "VAGUE_WORDING"]
+
+
+# --- wording and dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", DEADLINE_SENTENCES)
+def test_a_deadline_is_a_date_not_the_vague_word_riqian(ctx, sentence):
+    judgement = check_docx(ctx, make_docx(paragraphs=[sentence]))
+    assert words(judgement) == [] and str(judgement.verdict) == "accepted"
+
+
+@pytest.mark.parametrize(
+    "sentence, word",
+    [
+        ("日前，奇台县环境保护局组织执法人员开展专项检查，11月18日完成。", "日前"),
+        ("奇台县环境保护局日前召开会议，11月18日部署专项检查。", "日前"),
+    ],
+)
+def test_riqian_that_is_no_deadline_is_still_vague(ctx, sentence, word):
+    assert words(check_docx(ctx, make_docx(paragraphs=[sentence]))) == [word]
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["前些天", "近段时间", "前段时间", "前几天", "近些天", "这几天", "上周", "本周", "上个月", "这段时间", "前一阵子", "昨晚"],
+)
+def test_relative_times_beyond_the_first_list_are_vague(ctx, word):
+    sentence = f"{word}，奇台县环境保护局组织执法人员对12家企业开展专项检查，11月18日完成复查。"
+    judgement = check_docx(ctx, make_docx(paragraphs=[sentence]))
+    assert words(judgement) == [word] and str(judgement.verdict) == "rejected"
+    assert "具体日期" in next(f for f in judgement.findings if f.code == "VAGUE_WORDING").message
+
+
+@pytest.mark.parametrize("sentence", NUMERAL_DATE_SENTENCES)
+def test_numeral_and_dotted_dates_are_explicit_dates(ctx, sentence):
+    assert "NO_EXPLICIT_DATE" not in codes(check_docx(ctx, make_docx(paragraphs=[sentence])))
+
+
+def test_a_body_without_any_date_still_has_no_explicit_date(ctx):
+    sentence = "奇台县环境保护局组织执法人员对12家企业开展专项检查，版本2026.11.4.1的系统同步上线，增长17.4亿元。"
+    assert "NO_EXPLICIT_DATE" in codes(check_docx(ctx, make_docx(paragraphs=[sentence])))
 
 
 def test_iphone_heic_photo_is_an_image(ctx):
     judgement = submit(ctx, photos=[("执法人员检查除尘设施.HEIC", make_heic())])
     assert codes(judgement) == {"PHOTO_TOO_SMALL"}
+
+
+# --- sign-off fields ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"审核领导": "李四", "撰稿人": "王小红", "手机号": "13912345678"},
+        {"审核领导：": "李四", "撰稿人：": "王小红", "手机号码：": "139 1234 5678"},
+        {"审核": "李四", "执笔": "王小红", "联系电话": "13912345678"},
+    ],
+    ids=["labels", "labels-with-colons", "other-labels"],
+)
+def test_sign_off_in_a_label_row_table_is_accepted(ctx, fields):
+    judgement = check_docx(ctx, make_docx(paragraphs=GOOD_BODY, fields=fields, fields_layout="label_row"))
+    assert judgement.findings == [] and judgement.fields["author"] == "王小红"
+
+
+@pytest.mark.parametrize("fields", BRACKETED_PHONE_SIGN_OFFS, ids=lambda f: f["撰稿人"])
+def test_phone_beside_the_authors_name_is_accepted(ctx, fields):
+    judgement = check_docx(ctx, make_docx(paragraphs=GOOD_BODY, fields=fields, fields_layout="one_line"))
+    assert judgement.findings == [] and judgement.fields["author"] == "王小红"
