@@ -28,6 +28,7 @@ from validators.document_fields import (
     label_alone,
     is_preamble,
     looks_like_title,
+    name_and_number,
     read_sign_off,
     spaced_field,
 )
@@ -386,7 +387,7 @@ def _analyse(story: _Story, labels: LabelSet, field_names: list[str], package: _
         title_paragraph=title_paragraph,
         paragraphs=paragraphs,
         body=body,
-        fields={name: _field_value(_best(candidates, name)) for name in field_names},
+        fields=_number_beside_author({name: _field_value(_best(candidates, name)) for name in field_names}),
         pictures=[
             EmbeddedPicture(part=b.part, paragraph=b.index, name=name) for b in story.blocks for name in b.pictures
         ],
@@ -404,10 +405,42 @@ def _number(blocks: list[_Block]) -> list[Paragraph]:
     return paragraphs
 
 
+def _cell_text(cell: list[_Block]) -> str:
+    return " ".join(b.text.strip() for b in cell if b.index is not None)
+
+
+def _label_row_fields(
+    rows: list[list[list[_Block]]], labels: LabelSet, candidates: list[_Candidate]
+) -> Iterator[_Block]:
+    """A row of labels (审核领导 | 撰稿人 | 手机号) over a row of their values, column by column.
+
+    Both rows are emptied in `rows`, so that the cell-by-cell reading skips them."""
+    position = 0
+    while position + 1 < len(rows):
+        cells, below = rows[position], rows[position + 1]
+        names = [label_alone(_cell_text(cell), labels) for cell in cells]
+        filled = [name for name, cell in zip(names, cells) if _cell_text(cell)]
+        is_label_row = len(below) == len(cells) and bool(filled) and None not in filled
+        if not is_label_row or any(label_alone(_cell_text(cell), labels) for cell in below if _cell_text(cell)):
+            position += 1  # not labels, or labels again below: no values to pair
+            continue
+        for label, cell, value_cell in zip(names, cells, below):
+            if label is not None:
+                index = next(b.index for b in cell if b.index is not None)
+                hit = FieldHit(labels.field_of(label), label, _cell_text(value_cell), 0, len(label))
+                candidates.append(_Candidate(hit, index, trailing=False))
+        yield from (block for row in (cells, below) for cell in row for block in cell)
+        rows[position], rows[position + 1] = [], []
+        position += 2
+
+
 def _table_field_blocks(
     rows: list[list[list[_Block]]], labels: LabelSet, candidates: list[_Candidate]
 ) -> Iterator[_Block]:
-    """Fields laid out in table cells: "label | value" in neighbouring cells, or "label  value" in one."""
+    """Fields laid out in table cells: a label row over a value row, "label | value" in
+    neighbouring cells, or "label  value" in one."""
+    rows = list(rows)
+    yield from _label_row_fields(rows, labels, candidates)
     for cells in rows:
         position = 0
         while position < len(cells):
@@ -447,6 +480,20 @@ def _field_value(candidate: _Candidate | None) -> FieldValue | None:
     if candidate is None:
         return None
     return FieldValue(label=candidate.hit.label, value=candidate.hit.value, paragraph=candidate.paragraph or 0)
+
+
+def _number_beside_author(fields: dict[str, FieldValue | None]) -> dict[str, FieldValue | None]:
+    """撰稿人：王小红（13912345678）: the name is the author, the number the phone when none is given."""
+    author = fields.get("author")
+    split = name_and_number(author.value) if author else None
+    if author is None or split is None:
+        return fields
+    name, number = split
+    fields["author"] = FieldValue(label=author.label, value=name, paragraph=author.paragraph)
+    phone = fields.get("phone")
+    if "phone" in fields and (phone is None or not phone.value):
+        fields["phone"] = FieldValue(label=author.label, value=number, paragraph=author.paragraph)
+    return fields
 
 
 def _first_line_title(

@@ -130,6 +130,18 @@ def spaced_field(cell_text: str, labels: LabelSet) -> FieldHit | None:
     )
 
 
+_CONTACT = re.compile(
+    r"(?P<name>[^\d０-９（()）]*[^\d０-９（()）\s\u3000])[\s\u3000]*"
+    r"(?P<open>[（(])?[\s\u3000]*(?P<phone>[+＋]?[\d０-９][\d０-９ \-－—]{5,}[\d０-９])[\s\u3000]*(?(open)[)）])"
+)
+
+
+def name_and_number(value: str) -> tuple[str, str] | None:
+    """"王小红（13912345678）", "王小红 139 1234 5678": the author's name and the number beside it."""
+    match = _CONTACT.fullmatch(value.strip())
+    return (match["name"], match["phone"]) if match else None
+
+
 _PREAMBLE = re.compile(r"^\s*(?:(?:绝密|机密|秘密)\s*[★☆✩✭*]?.{0,8}|密\s*级\s*[:：].{0,12}|特急|加急|急件|平急)\s*$")
 
 

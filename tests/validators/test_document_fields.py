@@ -5,7 +5,15 @@ from __future__ import annotations
 import docx
 import pytest
 
-from tests.factories.docx import BODY, FIELD_LAYOUTS, SIGN_OFF, TITLE, docx_bytes, make_docx
+from tests.factories.docx import (
+    BODY,
+    BRACKETED_PHONE_SIGN_OFFS,
+    FIELD_LAYOUTS,
+    SIGN_OFF,
+    TITLE,
+    docx_bytes,
+    make_docx,
+)
 from validators.document import DEFAULT_FIELD_LABELS, parse_docx
 from validators.document_fields import compile_labels, find_fields, read_sign_off
 
@@ -91,6 +99,43 @@ def test_empty_label_cell_followed_by_another_label_cell_is_empty():
         cell.text = text
     fields = parse_docx(docx_bytes(document)).fields
     assert fields["reviewer"].value == "" and fields["author"].value == "张三"
+
+
+@pytest.mark.parametrize("labels", [("审核领导", "撰稿人", "手机号"), ("审核领导：", "撰稿人：", "手机号码："), ("签发人", "执笔", "联系电话")])
+def test_label_row_over_a_value_row_is_read_column_by_column(labels):
+    fields = dict(zip(labels, ["李四", "王小红", "13912345678"]))
+    submission = parse_docx(make_docx(fields=fields, fields_layout="label_row"))
+    assert {name: f.value for name, f in submission.fields.items()} == {
+        "reviewer": "李四", "author": "王小红", "phone": "13912345678"
+    }
+    assert submission.body_text == "\n".join(BODY)
+
+
+def test_label_row_with_an_empty_value_cell_is_an_empty_field():
+    fields = {"审核领导": "李四", "撰稿人": "王小红", "手机号": ""}
+    assert _values(make_docx(fields=fields, fields_layout="label_row"))["phone"] == ""
+
+
+def test_two_rows_of_labels_are_not_a_label_row_over_values():
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    document.add_paragraph(BODY[0])
+    table = document.add_table(rows=2, cols=2)
+    for row, texts in zip(table.rows, [("审核领导", "撰稿人"), ("手机号", "13912345678")]):
+        row.cells[0].text, row.cells[1].text = texts
+    assert _values(docx_bytes(document)) == {"reviewer": "", "author": "", "phone": "13912345678"}
+
+
+@pytest.mark.parametrize("fields", BRACKETED_PHONE_SIGN_OFFS, ids=lambda f: f["撰稿人"])
+def test_number_beside_the_authors_name_is_the_phone(fields):
+    values = _values(make_docx(fields=fields, fields_layout="one_line"))
+    assert values["author"] == "王小红"
+    assert values["phone"].replace(" ", "").replace("-", "") == "13912345678"
+
+
+def test_author_with_a_bracketed_note_keeps_it_and_has_no_phone():
+    values = _values(make_docx(fields={"审核领导": "李四", "撰稿人": "王小红（办公室）"}))
+    assert values["author"] == "王小红（办公室）" and values["phone"] is None
 
 
 def test_table_label_cell_with_colon_takes_the_next_cell():
