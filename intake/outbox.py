@@ -44,8 +44,8 @@ from intake.replies import (
     new_message_id,
     office_facts,
     refusal_reason,
-    reply_address,
     reply_context,
+    reply_recipient,
     reply_kind,
     reply_subject,
     valid_address,
@@ -167,9 +167,10 @@ def queue_reply(
     if not settings.replies.enabled or kind is None or mail is None:
         return None
     reason = refusal_reason(mail, our_domain=settings.replies.message_id_domain, our_address=settings.smtp_sender)
-    recipient = reply_address(mail)
+    chosen = reply_recipient(judgement)
+    recipient = chosen.address
     if reason or recipient is None:
-        log.info("no reply to %s: %s", mail.message_id, reason or "no valid address")
+        _note_no_reply(session, item, reason or chosen.reason)
         return None
     if item.id is not None:
         existing = session.scalar(
@@ -189,7 +190,7 @@ def queue_reply(
             in_reply_to=mail.message_id, references=references, now=now, automatic=True,
         )
         session.add(_row(ReplyKind.DAILY_CAP_NOTICE, item, recipient, notice, now, OutboxState.PENDING))
-    attachments = _annotated_docx(judgement) if kind == ReplyKind.REJECTED else ()
+    attachments = _annotated_docx(judgement) if kind == ReplyKind.REJECTED and chosen.registered else ()
     context = reply_context(
         kind, judgement, receipt=item.receipt, title=item.title, office=office,
         received=_aware(item.received_at or now).astimezone(CHINA), annotated=bool(attachments),
@@ -203,6 +204,13 @@ def queue_reply(
     session.add(row)
     session.flush()
     return row
+
+
+def _note_no_reply(session: Session, item: Item, reason: str) -> None:
+    """The clerk sees on the item page why its sender was not answered."""
+    log.info("no reply for item %s: %s", item.id, reason)
+    if item.id is not None:
+        session.add(AuditEntry(actor="system", action="no_reply", item_id=item.id, reason=reason, details={}))
 
 
 def _row(

@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from baosong.organisation import CheckRules
+from intake.autosubmitted import ROBOT_SENDER, robot_address
 from intake.message import ParsedMail
 from validators.findings import Finding, Severity, Verdict
 from validators.judgement import Judgement
@@ -66,9 +67,31 @@ def valid_address(value: str | None) -> str | None:
     return candidate if _ADDRESS.match(candidate) else None
 
 
-def reply_address(mail: ParsedMail) -> str | None:
-    """Where the reply goes: the message's Reply-To when it is one valid address, else its From."""
-    return valid_address(mail.reply_to) or valid_address(mail.sender)
+@dataclass(frozen=True)
+class Recipient:
+    """Where the automatic reply goes, or why none goes (`address` None, `reason` for the clerk)."""
+
+    address: str | None
+    registered: bool = False  # registered for the judged unit: may carry the annotated document
+    reason: str = ""
+
+
+def reply_recipient(judgement: Judgement) -> Recipient:
+    """The registered address that sent the mail, or its Reply-To when that is registered for the
+    same unit; an unregistered sender is answered at its From, without attachments. Never a foreign
+    Reply-To (a forged From would relay our reply, and the sender's document, to anyone), never a
+    robot address (no-reply@, postmaster@…)."""
+    mail = judgement.mail
+    registered = judgement.unit.emails if judgement.unit else ()
+    sender = valid_address(mail.sender) if mail else None
+    reply_to = valid_address(mail.reply_to) if mail else None
+    candidates = [a for a in (reply_to, sender) if a and a in registered] or ([sender] if sender else [])
+    if not candidates:
+        return Recipient(None, reason="发件地址无效，无法自动回复")
+    usable = [a for a in candidates if not robot_address(a)]
+    if not usable:
+        return Recipient(None, reason=f"发件地址 {candidates[0]} 是不接收回信的自动发信地址，未自动回复，请另行通知报送单位")
+    return Recipient(usable[0], registered=usable[0] in registered)
 
 
 def _on_domain(message_id: str | None, domain: str) -> bool:
@@ -77,20 +100,21 @@ def _on_domain(message_id: str | None, domain: str) -> bool:
 
 def refusal_reason(mail: ParsedMail, *, our_domain: str, our_address: str) -> str | None:
     """Why this mail must get no automatic reply, or None. The parser already judged the RFC 3834
-    signals, list headers, bounces and robot senders (ParsedMail.auto_submitted); this adds loops.
+    signals, list headers and bounces (ParsedMail.auto_submitted); this adds loops. A robot sender
+    address (no-reply@…) is left to `reply_recipient`, which says so to the clerk.
 
     A mail whose In-Reply-To points at one of our replies is NOT refused: that is how a unit
     resubmits (it answers our rejection with the corrected file attached).
     """
-    if mail.auto_submitted:
-        return f"automatic mail: {mail.auto_submitted}"
+    if mail.auto_submitted and not mail.auto_submitted.startswith(ROBOT_SENDER):
+        return f"自动邮件（{clean_text(mail.auto_submitted, 80)}），不自动回复"
     if _on_domain(mail.message_id, our_domain) or OUR_HEADER.lower() in mail.headers:
-        return "our own reply came back"
+        return "本系统发出的回信被退回或转回，不再回复"
     sender = (mail.sender or "").lower()
     if not sender:
-        return "no sender"
+        return "邮件没有发件地址，无法自动回复"
     if our_address and sender == our_address.lower():
-        return "sent from our own address"
+        return "邮件来自本邮箱自身，不自动回复"
     return None
 
 
@@ -265,19 +289,22 @@ def _size_text(size: int) -> str:
 
 
 def office_facts(rules: CheckRules) -> OfficeFacts:
-    """The office's name, mailbox, secure channel and a reminder of its template rules."""
+    """The office's name, mailbox, secure channel and a reminder of the template rules it sets (only those)."""
     labels = [rules.labels[name][0] for name in rules.required_fields if rules.labels.get(name)]
     vague = [*rules.vague.place[:2], *rules.vague.time[:2]]
-    reminder = [
-        f"照片作为邮件附件单独发送，不要插入文档；每张照片大于{_size_text(rules.photo_min_bytes)}，并按照片内容命名。",
-        "一事一报：每封邮件只报送一条信息，只附一个 .docx 文件。",
-    ]
+    on = {code for code in ("PHOTO_IN_BODY", "PHOTO_TOO_SMALL", "VAGUE_WORDING", "FILENAME_FORMAT") if code not in rules.disabled}
+    photos = ["照片作为邮件附件单独发送，不要插入文档"] if "PHOTO_IN_BODY" in on else []
+    if "PHOTO_TOO_SMALL" in on and rules.photo_min_bytes:
+        photos.append(f"每张照片大于{_size_text(rules.photo_min_bytes)}，并按照片内容命名")
+    reminder = [f"{'；'.join(photos)}。"] if photos else []
+    reminder.append("一事一报：每封邮件只报送一条信息，只附一个 .docx 文件。")
     if labels:
         reminder.append(f"文末写明{'、'.join(labels)}。")
-    if vague:
+    if vague and "VAGUE_WORDING" in on:
         quoted = "、".join(f"“{word}”" for word in vague)
         reminder.append(f"不用{quoted}等模糊表述，写明单位全称和具体日期（×月×日）。")
-    reminder.append("文件名按“单位+信息标题”命名。")
+    if "FILENAME_FORMAT" in on:
+        reminder.append("文件名按“单位+信息标题”命名。")
     return OfficeFacts(rules.name, rules.mailbox, rules.secure_channel, tuple(reminder))
 
 

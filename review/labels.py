@@ -26,6 +26,7 @@ ACTIONS = {
     "note": "添加备注",
     "retry_message": "重新处理邮件",
     "reply_release": "重新发送回复",
+    "no_reply": "未自动回复",
     "adopt": "登记采用",
     "endorse": "登记批示",
     "commission": "登记约稿",

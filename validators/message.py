@@ -7,12 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from intake.autosubmitted import ROBOT_SENDER
 from validators.case import Case, Hit, size_text
 
 
 def auto_submitted(case: Case) -> Iterator[Hit]:
-    if case.mail and case.mail.auto_submitted:
+    if case.mail and case.mail.auto_submitted and not _registered_robot_with_word_file(case):
         yield Hit(params={"reason": case.mail.auto_submitted}, evidence={"reason": case.mail.auto_submitted})
+
+
+def _registered_robot_with_word_file(case: Case) -> bool:
+    """OA systems send a unit's real submission from no-reply@…: a registered address carrying a
+    Word file is judged whatever its local part (it still gets no automatic reply)."""
+    mail = case.mail
+    if mail is None or not (mail.auto_submitted or "").startswith(ROBOT_SENDER):
+        return False
+    registered = case.unit is not None and mail.sender in case.unit.emails
+    return registered and bool(case.word_files or case.legacy_files)
 
 
 def not_a_submission(case: Case) -> Iterator[Hit]:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from baosong import BUNDLED_CONFIG
-from baosong.models import OutboxMessage, OutboxState
+from baosong.models import AuditEntry, OutboxMessage, OutboxState
 from baosong.organisation import load_organisation
 from baosong.settings import RepliesSettings, Settings, SmtpSettings
 from intake.mailparse import parse_mail
@@ -22,6 +22,7 @@ from tests.factories.replies import DOCX_NAME, UNIT, judgement, problem_docx, st
 from validators.catalogue import load_messages
 from validators.findings import Verdict
 from validators.judge import JudgeContext, judge_mail
+from validators.judgement import UnitRef
 from validators.registry import Registry
 
 SENDER = "xinxi@cjhb.example.cn"
@@ -52,15 +53,16 @@ def raw_submission(**headers: str) -> bytes:
     message["Subject"] = "报送信息"
     message["Message-ID"] = "<a1@example.cn>"
     for name, value in headers.items():
+        del message[name.replace("_", "-")]
         message[name.replace("_", "-")] = value
     message.set_content("请审核。")
     message.add_attachment(problem_docx(), maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=DOCX_NAME)
     return message.as_bytes()
 
 
-def judged(raw: bytes):  # noqa: ANN201
+def judged(raw: bytes, registry: Registry | None = None):  # noqa: ANN201
     organisation = load_organisation(BUNDLED_CONFIG, "A")
-    context = JudgeContext(organisation.checks, Registry.of([UNIT]), load_messages(BUNDLED_CONFIG))
+    context = JudgeContext(organisation.checks, registry or Registry.of([UNIT]), load_messages(BUNDLED_CONFIG))
     return judge_mail(parse_mail(raw), context, today=date(2026, 3, 5))
 
 
@@ -112,10 +114,83 @@ def test_reply_goes_only_to_the_sender_not_to_cc(sessions, mail_settings, smtp):
     assert smtp.wait_for(1)[0].rcpt_tos == ("qsx@example.cn",)
 
 
-def test_reply_goes_to_reply_to_when_given(sessions, mail_settings, smtp):
+def test_reply_ignores_a_reply_to_the_unit_did_not_register(sessions, mail_settings, smtp):
     queue(sessions, mail_settings, judged(raw_submission(Reply_To="xinxiyuan@example.cn")))
     send_pending(sessions, mail_settings)
-    assert smtp.wait_for(1)[0].rcpt_tos == ("xinxiyuan@example.cn",)
+    assert smtp.wait_for(1)[0].rcpt_tos == ("qsx@example.cn",)
+
+
+def test_reply_goes_to_reply_to_registered_for_the_same_unit(sessions, mail_settings, smtp):
+    unit = replace(UNIT, emails=("qsx@example.cn", "qsx-xinxi@example.cn"))
+    queue(sessions, mail_settings, judged(raw_submission(Reply_To="qsx-xinxi@example.cn"), registry=Registry.of([unit])))
+    send_pending(sessions, mail_settings)
+    assert smtp.wait_for(1)[0].rcpt_tos == ("qsx-xinxi@example.cn",)
+
+
+def test_reply_to_registered_for_another_unit_is_not_used(sessions, mail_settings, smtp):
+    other = UnitRef(id=None, name="白杨县生态环境分局", emails=("byx@example.cn",))
+    queue(sessions, mail_settings, judged(raw_submission(Reply_To="byx@example.cn"), registry=Registry.of([UNIT, other])))
+    send_pending(sessions, mail_settings)
+    assert smtp.wait_for(1)[0].rcpt_tos == ("qsx@example.cn",)
+
+
+def test_several_reply_to_addresses_get_nothing(sessions, mail_settings, smtp):
+    queue(sessions, mail_settings, judged(raw_submission(Reply_To="a@evil.example, b@evil.example")))
+    send_pending(sessions, mail_settings)
+    assert smtp.wait_for(1)[0].rcpt_tos == ("qsx@example.cn",)
+
+
+def test_unregistered_sender_gets_a_reply_without_the_document(sessions, mail_settings, smtp):
+    verdict = judged(raw_submission(From="stranger@evil.example"))
+    queue(sessions, mail_settings, verdict)
+    send_pending(sessions, mail_settings)
+    reply = smtp.wait_for(1)[0]
+    assert reply.rcpt_tos == ("stranger@evil.example",) and list(reply.message.iter_attachments()) == []
+
+
+def test_registered_sender_gets_the_annotated_document(sessions, mail_settings, smtp):
+    queue(sessions, mail_settings, judged(raw_submission()))
+    send_pending(sessions, mail_settings)
+    assert [a.get_content_type() for a in smtp.wait_for(1)[0].message.iter_attachments()] == ["/".join(DOCX_TYPE)]
+
+
+def no_reply_notes(sessions) -> list[str]:  # noqa: ANN001
+    with sessions() as session:
+        return list(session.scalars(select(AuditEntry.reason).where(AuditEntry.action == "no_reply")))
+
+
+def test_registered_no_reply_address_with_a_document_is_judged():
+    unit = replace(UNIT, emails=("no-reply@oa.example.cn",))
+    verdict = judged(raw_submission(From="no-reply@oa.example.cn"), registry=Registry.of([unit]))
+    assert verdict.verdict == Verdict.REJECTED and verdict.unit == unit
+
+
+def test_registered_no_reply_address_gets_no_reply_and_the_clerk_sees_why(sessions, mail_settings):
+    unit = replace(UNIT, emails=("no-reply@oa.example.cn",))
+    verdict = judged(raw_submission(From="no-reply@oa.example.cn"), registry=Registry.of([unit]))
+    assert queue(sessions, mail_settings, verdict) is None
+    assert ["no-reply@oa.example.cn" in note for note in no_reply_notes(sessions)] == [True]
+
+
+def test_no_reply_address_without_a_word_file_is_still_ignored():
+    unit = replace(UNIT, emails=("no-reply@oa.example.cn",))
+    notice = EmailMessage()
+    notice["From"] = "no-reply@oa.example.cn"
+    notice["Subject"] = "系统通知"
+    notice.set_content("您有一条待办。")
+    assert judged(notice.as_bytes(), registry=Registry.of([unit])).verdict == Verdict.IGNORED
+
+
+def test_unregistered_no_reply_address_with_a_document_is_ignored():
+    assert judged(raw_submission(From="noreply@evil.example")).verdict == Verdict.IGNORED
+
+
+def test_registered_robot_address_is_never_the_recipient_of_a_reply_to(sessions, mail_settings, smtp):
+    unit = replace(UNIT, emails=("qsx@example.cn", "postmaster@example.cn"))
+    verdict = judged(raw_submission(Reply_To="postmaster@example.cn"), registry=Registry.of([unit]))
+    queue(sessions, mail_settings, verdict)
+    send_pending(sessions, mail_settings)
+    assert smtp.wait_for(1)[0].rcpt_tos == ("qsx@example.cn",)
 
 
 def test_out_of_office_mail_gets_no_reply(sessions, mail_settings):
