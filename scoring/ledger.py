@@ -20,13 +20,16 @@ class LedgerError(ValueError):
     """An entry that cannot be recorded; the message says why, in Chinese."""
 
 
+MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number cannot be one, and would overflow the query
+
+
 def find_item(session: Session, ref: str) -> Item:
-    """An item by its number or its receipt number (回执编号)."""
+    """An item by its number or its receipt number (收件编号, any letter case)."""
     ref = ref.strip()
-    item = session.get(Item, int(ref)) if ref.isdigit() else None
-    item = item or session.scalar(select(Item).where(Item.receipt == ref))
+    item = session.get(Item, int(ref)) if ref.isdigit() and len(ref) <= MAX_ID_DIGITS else None
+    item = item or session.scalar(select(Item).where(Item.receipt.in_({ref, ref.upper()})))
     if item is None:
-        raise LedgerError(f"找不到信息「{ref}」：请填写信息编号或回执编号")
+        raise LedgerError(f"找不到信息「{ref}」：请填写条目编号或收件编号（如 CJHB-2026-00006）")
     return item
 
 

@@ -1,4 +1,4 @@
-"""Console commands: `serve`, `user add`, and `queue list|show|accept|reject|note` from the shell."""
+"""Console commands: `serve`, `user add|list|passwd|disable|enable`, and `queue list|show|accept|reject|note` from the shell."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session
 
 from baosong.cli import AppContext, pass_app
 from baosong.db import transaction
@@ -71,12 +71,7 @@ def user_add(app: AppContext, name: str, role: str, password_stdin: bool) -> Non
     """新建管理台账号 NAME。"""
     from review.auth import AccountError, add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("请输入密码：")
-        if getpass.getpass("请再输入一次：") != password:
-            raise click.ClickException("两次输入的密码不一致，账号未创建。")
+    password = _password(password_stdin, "两次输入的密码不一致，账号未创建。")
     opened = _open(app)
     try:
         with transaction(opened.sessions) as session:
@@ -84,6 +79,76 @@ def user_add(app: AppContext, name: str, role: str, password_stdin: bool) -> Non
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"已创建账号“{name}”（{'管理员' if role == 'admin' else '审核员'}）。")
+
+
+def _password(password_stdin: bool, again: str) -> str:
+    """A password from one line of stdin, or asked twice without echo; never from the command line."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("请输入密码：")
+    if getpass.getpass("请再输入一次：") != password:
+        raise click.ClickException(again)
+    return password
+
+
+@user.command("list")
+@pass_app
+def user_list(app: AppContext) -> None:
+    """列出管理台账号：角色、状态、上次登录时间。"""
+    from baosong.localtime import show
+    from review.auth import all_users
+
+    with _open(app).sessions() as session:
+        for account in all_users(session):
+            role = "管理员" if account.is_admin else "审核员"
+            status = "已停用" if account.disabled else "正常"
+            last = show(account.last_login) if account.last_login else "从未登录"
+            click.echo(f"{account.name}  {role}  {status}  上次登录：{last}")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取新密码（用于脚本）")
+@pass_app
+def user_passwd(app: AppContext, name: str, password_stdin: bool) -> None:
+    """修改账号 NAME 的密码；该账号的所有登录随即退出。"""
+    from review.auth import set_password
+
+    password = _password(password_stdin, "两次输入的密码不一致，密码未修改。")
+    _account_change(app, name, lambda session, account: set_password(session, account, password))
+    click.echo(f"已修改账号“{name}”的密码，该账号原有的登录都已退出。")
+
+
+@user.command("disable")
+@click.argument("name")
+@pass_app
+def user_disable(app: AppContext, name: str) -> None:
+    """停用账号 NAME：立即退出登录，之后不能再登录。"""
+    from review.auth import set_disabled
+
+    _account_change(app, name, lambda session, account: set_disabled(session, account, True))
+    click.echo(f"已停用账号“{name}”，该账号原有的登录都已退出。")
+
+
+@user.command("enable")
+@click.argument("name")
+@pass_app
+def user_enable(app: AppContext, name: str) -> None:
+    """重新启用账号 NAME。"""
+    from review.auth import set_disabled
+
+    _account_change(app, name, lambda session, account: set_disabled(session, account, False))
+    click.echo(f"已启用账号“{name}”。")
+
+
+def _account_change(app: AppContext, name: str, change) -> None:  # noqa: ANN001
+    from review.auth import AccountError, find_user
+
+    try:
+        with transaction(_open(app).sessions) as session:
+            change(session, find_user(session, name))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -119,18 +184,16 @@ def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -
 
 
 @queue.command("show")
-@click.argument("item_id", type=int)
+@click.argument("item_ref", metavar="ITEM")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @pass_app
-def queue_show(app: AppContext, item_id: int, as_json: bool) -> None:
-    """显示一个条目的问题和署名信息。"""
+def queue_show(app: AppContext, item_ref: str, as_json: bool) -> None:
+    """显示一个条目的问题和署名信息。ITEM 是条目编号或收件编号。"""
     from review.labels import VERDICTS, code_title
 
     opened = _open(app)
     with opened.sessions() as session:
-        item = session.get(Item, item_id, options=[selectinload(Item.findings), selectinload(Item.unit)])
-        if item is None:
-            raise click.ClickException(f"找不到编号为 {item_id} 的条目")
+        item = _find(session, item_ref)
         summary = _summary(item, [f.code for f in item.findings])
         summary["findings"] = [
             {"code": f.code, "severity": f.severity, "message": f.message, "evidence": f.evidence}
@@ -152,43 +215,52 @@ def queue_show(app: AppContext, item_id: int, as_json: bool) -> None:
 
 
 @queue.command("accept")
-@click.argument("item_id", type=int)
+@click.argument("item_ref", metavar="ITEM")
 @click.option("--reason", required=True, help="仍予接收的理由（必填）")
 @click.option("--reply", is_flag=True, help="同时发邮件告知报送单位")
 @pass_app
-def queue_accept(app: AppContext, item_id: int, reason: str, reply: bool) -> None:
-    """仍予接收一个条目（计入该单位的报送数量）。"""
+def queue_accept(app: AppContext, item_ref: str, reason: str, reply: bool) -> None:
+    """仍予接收一个条目（计入该单位的报送数量）。ITEM 是条目编号或收件编号。"""
     from baosong import actions
 
     opened = _open(app)
     prefix = opened.organisation.checks.receipt_prefix
-    item = _act(opened, lambda s: actions.accept(s, item_id, _actor(), reason, receipt_prefix=prefix, reply=reply))
+    item = _act(opened, lambda s: actions.accept(s, _find(s, item_ref).id, _actor(), reason, receipt_prefix=prefix, reply=reply))
     click.echo(f"已接收条目 {item.id}，收件编号 {item.receipt}。")
 
 
 @queue.command("reject")
-@click.argument("item_id", type=int)
+@click.argument("item_ref", metavar="ITEM")
 @click.option("--reason", default="", help="退回说明（撤销已接收的条目时必填）")
 @click.option("--reply", is_flag=True, help="同时发邮件告知报送单位")
 @pass_app
-def queue_reject(app: AppContext, item_id: int, reason: str, reply: bool) -> None:
-    """确认退回一个条目；对已接收的条目即撤销接收。"""
+def queue_reject(app: AppContext, item_ref: str, reason: str, reply: bool) -> None:
+    """确认退回一个条目；对已接收的条目即撤销接收。ITEM 是条目编号或收件编号。"""
     from baosong import actions
 
-    item = _act(_open(app), lambda s: actions.reject(s, item_id, _actor(), reason, reply=reply))
+    item = _act(_open(app), lambda s: actions.reject(s, _find(s, item_ref).id, _actor(), reason, reply=reply))
     click.echo(f"已确认退回条目 {item.id}。")
 
 
 @queue.command("note")
-@click.argument("item_id", type=int)
+@click.argument("item_ref", metavar="ITEM")
 @click.argument("text")
 @pass_app
-def queue_note(app: AppContext, item_id: int, text: str) -> None:
-    """给条目添加备注。"""
+def queue_note(app: AppContext, item_ref: str, text: str) -> None:
+    """给条目添加备注。ITEM 是条目编号或收件编号。"""
     from baosong import actions
 
-    item = _act(_open(app), lambda s: actions.add_note(s, item_id, _actor(), text))
+    item = _act(_open(app), lambda s: actions.add_note(s, _find(s, item_ref).id, _actor(), text))
     click.echo(f"已给条目 {item.id} 添加备注。")
+
+
+def _find(session: Session, ref: str) -> Item:
+    from scoring.ledger import LedgerError, find_item
+
+    try:
+        return find_item(session, ref)
+    except LedgerError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _act(opened, do):  # noqa: ANN001

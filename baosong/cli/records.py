@@ -19,6 +19,7 @@ from baosong.models import Item, utcnow
 from baosong.output import VERDICT_NAMES, json_line, judgement_json
 from baosong.pipeline import ingest
 from intake.mailheaders import arrival_time
+from scoring.ledger import LedgerError, find_item
 
 
 def _messages(paths: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
@@ -127,16 +128,17 @@ def list_items(app: AppContext, verdict: str | None, limit: int, as_json: bool) 
 
 
 @items.command("show")
-@click.argument("item_id", type=int)
+@click.argument("item_ref", metavar="ITEM")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @pass_app
-def show_item(app: AppContext, item_id: int, as_json: bool) -> None:
-    """显示一条信息的详细情况和发现的问题。"""
+def show_item(app: AppContext, item_ref: str, as_json: bool) -> None:
+    """显示一条信息的详细情况和发现的问题。ITEM 是条目编号或收件编号。"""
     opened = open_app(app.settings)
     with opened.sessions() as session:
-        item = session.get(Item, item_id)
-        if item is None:
-            raise click.ClickException(f"没有编号为 {item_id} 的条目")
+        try:
+            item = find_item(session, item_ref)
+        except LedgerError as exc:
+            raise click.ClickException(str(exc)) from exc
         record = _item_record(item)
         record["fields"] = item.fields
         record["findings"] = [

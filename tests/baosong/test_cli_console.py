@@ -96,3 +96,18 @@ def test_queue_reject_and_note(config, opened, item_id):
     with opened.sessions() as session:
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["reject", "note"]
+
+
+def test_queue_commands_take_the_receipt_number_in_any_letter_case(config, opened, item_id):
+    receipt = run(config, "queue", "accept", str(item_id), "--reason", "电话核实").output.split("收件编号 ")[1].strip("。\n")
+
+    shown = json.loads(run(config, "queue", "show", receipt.lower(), "--json").output)
+    noted = run(config, "queue", "note", receipt, "已核实")
+
+    assert shown["id"] == item_id and noted.exit_code == 0, noted.output
+
+
+def test_queue_show_of_an_unknown_or_overlong_number_explains_in_chinese(config, item_id):
+    for ref in ("CJHB-2026-99999", "9" * 20):
+        result = run(config, "queue", "show", ref)
+        assert result.exit_code == 1 and "找不到信息" in result.output and "Traceback" not in result.output
