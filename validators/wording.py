@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from validators.case import Case, Hit, snippet, where
 from validators.findings import Location
-from validators.submission import Paragraph
+from validators.submission import Paragraph, Submission
 
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 _QUOTED = re.compile(r"“[^“”]*”|‘[^‘’]*’|「[^「」]*」|『[^『』]*』|\"[^\"]*\"")
@@ -20,6 +20,9 @@ _DEADLINE = re.compile(r"[0-9０-９一二三四五六七八九十廿卅]\s*[日
 CLASSIFIED = re.compile(
     r"(?:绝密|机密|秘密)\s*[★☆✩✭\*]|[【\[](?:绝密|机密|秘密)[】\]]|密\s*级\s*[:：]|涉密信息"
 )
+# A line at the top of the document that is only the level (机密, 秘 密), as printed above a title.
+CLASSIFIED_LINE = re.compile(r"\s*(?:绝|机|秘)[\s\u3000]*密\s*")
+TOP_LINES = 3  # paragraphs of the body flow that count as "the top", wherever the title is
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -110,3 +113,15 @@ def classified_marking(case: Case) -> Iterator[Hit]:
         if text and CLASSIFIED.search(text):
             yield Hit(params={"secure_channel": case.rules.secure_channel}, evidence={"where": place})
             return
+    top = _top_lines(case.submission) if case.submission else []
+    for paragraph in top:
+        if CLASSIFIED_LINE.fullmatch(paragraph.text):
+            yield Hit(params={"secure_channel": case.rules.secure_channel}, evidence={"where": where(paragraph)})
+            return
+
+
+def _top_lines(submission: Submission) -> list[Paragraph]:
+    """The page headers and the first lines of the document, down to its title."""
+    flow = [p for p in submission.paragraphs if p.part in ("body", "table", "textbox")]
+    last = max(TOP_LINES, next((n + 1 for n, p in enumerate(flow) if p.index == submission.title_paragraph), 0))
+    return [p for p in submission.paragraphs if p.part == "header"] + flow[:last]

@@ -113,14 +113,18 @@ def make_docx(
     picture_in: str | None = None,
     colon: str = "：",
     stray_vba_project: bool = False,
+    preamble: str | None = None,
 ) -> bytes:
     """A submission as a unit would write it.
 
     title_style: "Title" or "Heading 1" (Word styles), "centered" (centred bold run), "plain"
     (an unformatted paragraph) or "label" ("标题：…"). fields maps label → value in the order given;
-    None leaves the sign-off out. picture_in: one of PICTURE_PLACES, or None.
+    None leaves the sign-off out. picture_in: one of PICTURE_PLACES, or None. preamble: a line
+    printed above the title (a classification level such as 机密, or 特急).
     """
     document = docx.Document()
+    if preamble is not None:
+        document.add_paragraph(preamble)
     if title is not None:
         _add_title(document, title, title_style)
     for text in paragraphs:

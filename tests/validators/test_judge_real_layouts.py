@@ -3,9 +3,11 @@ falsely rejected or missed. Real mails and documents from the factories, one beh
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
 
+import docx
 import pytest
 
 from baosong import BUNDLED_CONFIG
@@ -14,7 +16,13 @@ from baosong.organisation import load_organisation
 from baosong.registry import refs_from_sheet
 from intake.mailparse import parse_mail
 from intake.message import MailAttachment
-from tests.factories.docx import BRACKETED_PHONE_SIGN_OFFS, DEADLINE_SENTENCES, NUMERAL_DATE_SENTENCES, make_docx
+from tests.factories.docx import (
+    BRACKETED_PHONE_SIGN_OFFS,
+    DEADLINE_SENTENCES,
+    NUMERAL_DATE_SENTENCES,
+    docx_bytes,
+    make_docx,
+)
 from tests.factories.images import make_heic
 from validators.catalogue import load_messages
 from validators.judge import JudgeContext, judge_docx, judge_mail
@@ -125,3 +133,32 @@ def test_sign_off_in_a_label_row_table_is_accepted(ctx, fields):
 def test_phone_beside_the_authors_name_is_accepted(ctx, fields):
     judgement = check_docx(ctx, make_docx(paragraphs=GOOD_BODY, fields=fields, fields_layout="one_line"))
     assert judgement.findings == [] and judgement.fields["author"] == "王小红"
+
+
+# --- classification marks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["机密", "秘密", "绝密", "机 密", "秘　密", " 绝密 "])
+def test_a_bare_level_line_above_the_title_is_a_classification_mark(ctx, line):
+    judgement = check_docx(ctx, make_docx(paragraphs=GOOD_BODY, preamble=line))
+    finding = next(f for f in judgement.findings if f.code == "CLASSIFIED_MARKING")
+    assert str(judgement.verdict) == "rejected" and line.strip() not in finding.message + str(finding.evidence)
+
+
+def test_a_bare_level_line_in_the_page_header_is_a_classification_mark(ctx):
+    document = docx.Document(io.BytesIO(make_docx(paragraphs=GOOD_BODY)))
+    document.sections[0].header.paragraphs[0].text = "机密"
+    assert "CLASSIFIED_MARKING" in codes(check_docx(ctx, docx_bytes(document)))
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        [*GOOD_BODY, "会议强调，要严守国家秘密和工作秘密。"],
+        [*GOOD_BODY, "11月19日，奇台县保密局开展保密检查。", "机密"],
+        ["11月18日，奇台县环境保护局召开保密工作会议，传达上级关于机密文件管理的要求。"],
+    ],
+    ids=["words-in-a-sentence", "level-line-far-below-the-title", "level-word-in-the-body"],
+)
+def test_the_level_word_elsewhere_is_no_classification_mark(ctx, paragraphs):
+    assert "CLASSIFIED_MARKING" not in codes(check_docx(ctx, make_docx(paragraphs=paragraphs)))
