@@ -1,7 +1,8 @@
 """An organisation's configuration: config/orgs/<key>/ holds checks.toml, scoring.toml, units.csv.
 
-A file may say `extends = "A"`: it is merged over that organisation's file, so differences
-between organisations are data, never code branches.
+A file may say `extends = "A"` (another organisation's file) or `extends = "shared-checks.toml"`
+(a file beside the organisation folders): it is merged over that file, so differences between
+organisations are data, never code branches.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_layered(orgs_dir: Path, key: str, filename: str, _seen: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Read orgs/<key>/<filename>, following `extends` chains."""
+    """Read orgs/<key>/<filename>, following `extends` chains (a key ending in .toml is orgs/<key>)."""
     if key in _seen:
         raise ConfigError(f"配置 {filename} 的 extends 出现循环：{' → '.join((*_seen, key))}")
-    path = orgs_dir / key / filename
+    path = orgs_dir / key if key.endswith(".toml") else orgs_dir / key / filename
     if not path.is_file():
         raise ConfigError(f"找不到配置文件：{path}")
     try:
@@ -63,6 +64,8 @@ class CheckRules:
     secure_channel: str
     receipt_prefix: str
     severity: dict[str, Severity]
+    disabled: frozenset[str]  # codes whose severity is "off": the rule is not run
+    mail_intake: bool  # false: items come from an OA export, the mailbox is not read
     max_message_bytes: int
     photo_min_bytes: int
     undescribed_name_patterns: tuple[re.Pattern[str], ...]
@@ -73,14 +76,19 @@ class CheckRules:
     quoted_severity: Severity
     require_explicit_date: bool
     stale_after_days: int
+    urgency_minutes: dict[str, int]  # 【tag】 → time limit in minutes (STALE_EVENT)
     filename_title_similarity: int
     duplicate_window: str | int
     duplicate_threshold: float
     review_threshold: float
 
 
+OFF = "off"
+
+
 def _checks_from(data: dict[str, Any], config_dir: Path) -> CheckRules:
     try:
+        severities = data.get("severity", {})
         vague_path = config_dir / data["wording"]["vague_words"]
         vague = tomllib.loads(vague_path.read_text(encoding="utf-8"))
         return CheckRules(
@@ -89,7 +97,9 @@ def _checks_from(data: dict[str, Any], config_dir: Path) -> CheckRules:
             mailbox=data.get("mailbox", ""),
             secure_channel=data.get("secure_channel", "机要渠道"),
             receipt_prefix=data["receipt_prefix"],
-            severity={code: Severity(value) for code, value in data.get("severity", {}).items()},
+            severity={code: Severity(value) for code, value in severities.items() if value != OFF},
+            disabled=frozenset(code for code, value in severities.items() if value == OFF),
+            mail_intake=bool(data["intake"]["mail"]),
             max_message_bytes=int(data["limits"]["max_message_bytes"]),
             photo_min_bytes=int(data["photos"]["min_bytes"]),
             undescribed_name_patterns=tuple(
@@ -104,6 +114,7 @@ def _checks_from(data: dict[str, Any], config_dir: Path) -> CheckRules:
             quoted_severity=Severity(data["wording"]["quoted_severity"]),
             require_explicit_date=bool(data["dates"]["require_explicit_date"]),
             stale_after_days=int(data["dates"]["stale_after_days"]),
+            urgency_minutes={tag: int(minutes) for tag, minutes in data["dates"]["urgency_minutes"].items()},
             filename_title_similarity=int(data["filename"]["title_similarity"]),
             duplicate_window=data["duplicates"]["window"],
             duplicate_threshold=float(data["duplicates"]["duplicate_threshold"]),

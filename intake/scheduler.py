@@ -40,7 +40,9 @@ def build_scheduler(app: App, stop: threading.Event, *, duplicates: DuplicateFin
     mailbox = app.settings.mailbox
     now = datetime.now(UTC)
     jobs = {"max_instances": 1, "coalesce": True, "next_run_time": now}
-    if not mailbox.host:
+    if not app.organisation.checks.mail_intake:
+        log.warning("the rule set takes no mail ([intake] mail = false): intake is off")
+    elif not mailbox.host:
         log.warning("no mailbox configured ([mailbox] host): intake is off")
     elif mailbox.idle:
         scheduler.add_job(watch, args=(app, stop), kwargs={"duplicates": duplicates}, id="intake", **jobs)

@@ -84,6 +84,8 @@ def render(code: str, params: dict[str, Any], messages: dict[str, MessageTemplat
 def run(rules: tuple[Rule, ...], case: Case, messages: dict[str, MessageTemplate]) -> list[Finding]:
     findings = []
     for rule in rules:
+        if rule.code in case.rules.disabled:
+            continue
         severity = case.rules.severity.get(rule.code, rule.severity)
         for hit in rule.check(case):
             findings.append(

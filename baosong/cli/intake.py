@@ -11,6 +11,12 @@ from baosong.cli import AppContext, pass_app
 from baosong.output import VERDICT_NAMES, json_line, judgement_json, judgement_text
 
 
+MAIL_INTAKE_OFF = (
+    "本规则集不通过邮箱收取信息（checks.toml 中 [intake] mail = false），信息从 OA 导出表导入："
+    "baosong items import-oa 文件.xlsx。如需收取邮件，请把 mail 改为 true。"
+)
+
+
 def _source(report, result) -> str:  # noqa: ANN001 - intake.imap.CycleReport / MessageResult
     if result.uid is None:
         return f"imap://{report.mailbox}/{report.folder}（重试，存档 #{result.raw_id}）"
@@ -64,6 +70,8 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
     if not app.settings.mailbox.host:
         raise click.ClickException("尚未配置收件邮箱：请在 baosong.toml 的 [mailbox] 中填写 host、user，密码用环境变量 BAOSONG_MAILBOX_PASSWORD 提供。")
     opened = open_app(app.settings, seed_units=True)
+    if not opened.organisation.checks.mail_intake:
+        raise click.ClickException(MAIL_INTAKE_OFF)
     if once:
         report = poll_once(opened, on_message=_shower(as_json))
         if not as_json:
@@ -109,6 +117,8 @@ def run(app: AppContext, no_web: bool) -> None:
             click.echo(f"收件：{mailbox.user}@{mailbox.host} 的 {mailbox.folder}，{mode}")
         else:
             click.echo("未配置收件邮箱（[mailbox] host），只发送回复。")
+        if not opened.organisation.checks.mail_intake:
+            click.echo(MAIL_INTAKE_OFF)
         if web is not None:
             click.echo(f"管理台：http://{settings.web.host}:{settings.web.port}/")
         click.echo("运行中，按 Ctrl+C 或发送 SIGTERM 停止。")

@@ -22,11 +22,26 @@ def test_organisation_units_belong_to_scoring_classes(key):
         assert ruleset.unit_class(ruleset.class_of(unit.name, unit.category)) is not None, unit
 
 
-def test_differences_are_data_extends_merges_over_a():
-    a, d = load_organisation(BUNDLED_CONFIG, "A").checks, load_organisation(BUNDLED_CONFIG, "D").checks
-    assert (a.stale_after_days, d.stale_after_days) == (0, 2)
-    assert str(d.severity["FILENAME_FORMAT"]) == "error"
-    assert d.labels == a.labels and d.photo_min_bytes == a.photo_min_bytes
+@pytest.mark.parametrize("key", ["A", "B", "C", "D"])
+def test_each_organisation_reads_only_the_shared_base_never_another_organisation(key):
+    text = (BUNDLED_CONFIG / "orgs" / key / "checks.toml").read_text(encoding="utf-8")
+    assert 'extends = "shared-checks.toml"' in text
+
+
+@pytest.mark.parametrize(
+    ("key", "disabled"),
+    [
+        ("A", {"STALE_EVENT"}),
+        ("B", {"PHOTO_IN_BODY", "PHOTO_TOO_SMALL", "PHOTO_NAME_UNDESCRIBED", "VAGUE_WORDING", "MULTIPLE_ITEMS",
+               "FILENAME_FORMAT", "NO_EXPLICIT_DATE", "STALE_EVENT", "INVALID_PHONE"}),
+        ("C", {"PHOTO_IN_BODY", "PHOTO_TOO_SMALL", "PHOTO_NAME_UNDESCRIBED", "VAGUE_WORDING", "MULTIPLE_ITEMS",
+               "FILENAME_FORMAT", "NO_EXPLICIT_DATE"}),
+        ("D", {"PHOTO_IN_BODY", "PHOTO_TOO_SMALL", "PHOTO_NAME_UNDESCRIBED", "VAGUE_WORDING", "MULTIPLE_ITEMS",
+               "INVALID_PHONE"}),
+    ],
+)
+def test_a_rule_the_document_does_not_ask_for_is_off(key, disabled):
+    assert load_organisation(BUNDLED_CONFIG, key).checks.disabled == disabled
 
 
 def test_unknown_organisation_is_refused_naming_the_choices():
