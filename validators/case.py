@@ -17,7 +17,7 @@ from validators.registry import Registry
 
 class DuplicateFinder(Protocol):
     def find(
-        self, text: str, *, unit_names: Iterable[str] = (), year: int | None = None, exclude_item_id: int | None = None
+        self, text: str, *, unit_names: Iterable[str] = (), exclude_item_id: int | None = None, on: date | None = None
     ) -> list[Any]: ...
 
 

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import opencc
@@ -44,7 +44,7 @@ from baosong.models.duplicates import DuplicateEntry
 from validators.findings import Finding, Severity
 from validators.numerals import arabic_numerals
 
-Window = Literal["year"] | int  # "year": the calendar year of the check; an int: that many days back
+DEFAULT_WINDOW_DAYS = 365  # rolling: a resend does not respect New Year
 
 DEFAULT_DUPLICATE_THRESHOLD = 0.50
 DEFAULT_REVIEW_THRESHOLD = 0.40
@@ -223,13 +223,13 @@ class DuplicateMatch:
 class DuplicateConfig:
     """The `[duplicates]` section of an organisation's checks."""
 
-    window: Window = "year"
+    window: int = DEFAULT_WINDOW_DAYS  # days back from the day of the check
     duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD
     review_threshold: float = DEFAULT_REVIEW_THRESHOLD
 
     def __post_init__(self) -> None:
-        if self.window != "year" and not (isinstance(self.window, int) and self.window > 0):
-            raise ValueError(f"[duplicates] window 应为 \"year\" 或正整数天数，现为 {self.window!r}")
+        if isinstance(self.window, bool) or not isinstance(self.window, int) or self.window <= 0:
+            raise ValueError(f"[duplicates] window 应为正整数天数（如 365），现为 {self.window!r}")
         if not 0 < self.review_threshold <= self.duplicate_threshold <= 1:
             raise ValueError("[duplicates] 需满足 0 < review_threshold ≤ duplicate_threshold ≤ 1")
 
@@ -241,9 +241,7 @@ class DuplicateConfig:
         return cls(**section)
 
 
-def in_window(entry_date: date, window: Window, *, year: int | None, on: date) -> bool:
-    if window == "year":
-        return entry_date.year == (year or on.year)
+def in_window(entry_date: date, window: int, *, on: date) -> bool:
     return entry_date >= on - timedelta(days=window)
 
 
@@ -255,7 +253,7 @@ class DuplicateIndex:
         *,
         duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
         review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
-        window: Window = "year",
+        window: int = DEFAULT_WINDOW_DAYS,
         probes: int = 32,
         candidates: int = 5,
         max_postings: int = 2000,
@@ -326,7 +324,6 @@ class DuplicateIndex:
         text: str,
         *,
         unit_names: Sequence[str] = (),
-        year: int | None = None,
         exclude_item_id: int | None = None,
         on: date | None = None,
     ) -> list[DuplicateMatch]:
@@ -341,7 +338,7 @@ class DuplicateIndex:
         grams = shingles(query)
         query_facts = facts(query)
         matches = []
-        for entry in self._candidates(index_keys(query).tolist(), year=year, on=on, exclude=exclude_item_id):
+        for entry in self._candidates(index_keys(query).tolist(), on=on, exclude=exclude_item_id):
             comparison = compare(grams, query_facts, entry.normalised, floor=self.config.review_threshold)
             score = comparison.similarity
             if score >= self.config.review_threshold:
@@ -351,7 +348,7 @@ class DuplicateIndex:
                 matches.append(DuplicateMatch(entry.item_id, entry.receipt, entry.unit, entry.date, score, duplicate))
         return sorted(matches, key=_first_report_first)
 
-    def _candidates(self, keys: Iterable[int], *, year: int | None, on: date, exclude: int | None) -> list[IndexedItem]:
+    def _candidates(self, keys: Iterable[int], *, on: date, exclude: int | None) -> list[IndexedItem]:
         """Items that share most of the query's rarest keys, within the window."""
         lists = [p for p in map(self._postings.get, keys) if p is not None]
         if not lists:
@@ -363,7 +360,7 @@ class DuplicateIndex:
             entry = self._entries[slot]
             if entry is None or entry.item_id == exclude:
                 continue
-            if not in_window(entry.date, self.config.window, year=year, on=on):
+            if not in_window(entry.date, self.config.window, on=on):
                 continue
             chosen.append(entry)
             if len(chosen) == self.candidates:
@@ -398,7 +395,7 @@ class DuplicateStore:
         *,
         duplicate_threshold: float = DEFAULT_DUPLICATE_THRESHOLD,
         review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
-        window: Window = "year",
+        window: int = DEFAULT_WINDOW_DAYS,
     ) -> None:
         self._sessions = sessions
         self.index = DuplicateIndex(
@@ -458,13 +455,12 @@ class DuplicateStore:
         text: str,
         *,
         unit_names: Sequence[str] = (),
-        year: int | None = None,
         exclude_item_id: int | None = None,
         on: date | None = None,
     ) -> list[DuplicateMatch]:
         with self._lock:
             self._refresh()
-            return self.index.find(text, unit_names=unit_names, year=year, exclude_item_id=exclude_item_id, on=on)
+            return self.index.find(text, unit_names=unit_names, exclude_item_id=exclude_item_id, on=on)
 
     @staticmethod
     def index_item(
@@ -515,8 +511,8 @@ def _replace_row(session: Session, row: DuplicateEntry) -> None:
     session.flush()
 
 
-def _window_start(window: Window, today: date) -> date:
-    return date(today.year, 1, 1) if window == "year" else today - timedelta(days=window)
+def _window_start(window: int, today: date) -> date:
+    return today - timedelta(days=window)
 
 
 # --- findings -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def best_match(case: Case) -> Any | None:
             text = comparable_text(case.submission.title, case.submission.body_text)
             names = case.unit.names if case.unit else ()
             matches = case.duplicates.find(
-                text, unit_names=names, year=case.today.year, exclude_item_id=case.exclude_item_id
+                text, unit_names=names, exclude_item_id=case.exclude_item_id, on=case.today
             )
             match = matches[0] if matches else None
         case.memo["best_match"] = match

@@ -27,6 +27,7 @@ ITEM = (
     "下一步，青山县自然资源局将建立问题台账，实行销号管理，坚决守住耕地保护红线。"
 )
 UNIT = "青山县自然资源局"
+ON = date(2026, 3, 20)  # the day of the checks below
 OTHER_UNIT = "河口县自然资源局"
 
 
@@ -74,19 +75,19 @@ def test_other_figures_bring_the_similarity_down():
 
 def test_own_resend_is_a_duplicate():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
-    [match] = index.find(ITEM, unit_names=[UNIT], year=2026)
+    [match] = index.find(ITEM, unit_names=[UNIT], on=ON)
     assert (match.item_id, match.duplicate, match.receipt) == (1, True, "ZRZY-2026-00001")
 
 
 def test_resend_by_another_unit_under_its_own_name_is_a_duplicate():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
-    [match] = index.find(ITEM.replace(UNIT, OTHER_UNIT), unit_names=[OTHER_UNIT], year=2026)
+    [match] = index.find(ITEM.replace(UNIT, OTHER_UNIT), unit_names=[OTHER_UNIT], on=ON)
     assert match.duplicate and match.unit == UNIT
 
 
 def test_same_text_with_another_day_is_only_a_possible_duplicate():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
-    [match] = index.find(ITEM.replace("3月12日", "3月14日"), unit_names=[UNIT], year=2026)
+    [match] = index.find(ITEM.replace("3月12日", "3月14日"), unit_names=[UNIT], on=ON)
     assert not match.duplicate
 
 
@@ -96,18 +97,23 @@ def test_next_months_meeting_from_the_same_template_is_not_flagged():
         ITEM.replace("3月12日", "4月9日").replace("12名", "15名").replace("3个", "4个")
         .replace("46宗", "52宗").replace("128.5亩", "140.2亩").replace("7宗", "5宗").replace("7份", "5份")
     )
-    assert index.find(next_month, unit_names=[UNIT], year=2026) == []
+    assert index.find(next_month, unit_names=[UNIT], on=ON) == []
 
 
 def test_unrelated_item_is_not_flagged():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
     other = "白云县应急管理局召开防汛工作会议。6月2日，会议部署汛期值班值守、物资储备和转移避险工作，要求各乡镇落实24小时值班。"
-    assert index.find(other, year=2026) == []
+    assert index.find(other, on=ON) == []
 
 
-def test_window_year_ignores_last_years_items():
+def test_window_is_rolling_across_new_year():
+    index = index_with((1, ITEM, UNIT, date(2025, 12, 27)))
+    assert [m.item_id for m in index.find(ITEM, unit_names=[UNIT], on=date(2026, 1, 6))] == [1]
+
+
+def test_default_window_ignores_items_older_than_365_days():
     index = index_with((1, ITEM, UNIT, date(2025, 3, 13)))
-    assert index.find(ITEM, unit_names=[UNIT], year=2026) == []
+    assert index.find(ITEM, unit_names=[UNIT], on=date(2026, 3, 14)) == []
 
 
 def test_window_in_days_ignores_older_items():
@@ -122,33 +128,33 @@ def test_window_in_days_finds_recent_items():
 
 def test_excluded_item_is_not_its_own_duplicate():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
-    assert index.find(ITEM, unit_names=[UNIT], year=2026, exclude_item_id=1) == []
+    assert index.find(ITEM, unit_names=[UNIT], on=ON, exclude_item_id=1) == []
 
 
 def test_removed_item_is_no_longer_found():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
     index.remove(1)
-    assert index.find(ITEM, unit_names=[UNIT], year=2026) == [] and len(index) == 0
+    assert index.find(ITEM, unit_names=[UNIT], on=ON) == [] and len(index) == 0
 
 
 def test_re_adding_an_item_replaces_its_text():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
     other = "白云县应急管理局召开防汛工作会议，部署汛期值班值守、物资储备和转移避险工作。"
     index.add(IndexedItem.from_text(item_id=1, text=other, unit_name=UNIT, receipt=None, accepted_on=date(2026, 3, 13)))
-    assert index.find(ITEM, unit_names=[UNIT], year=2026) == []
+    assert index.find(ITEM, unit_names=[UNIT], on=ON) == []
 
 
 def test_duplicates_come_first_report_first():
     edited = ITEM.replace("重点检查", "重点核查").replace("相结合的方式", "结合方式")
     index = index_with((1, edited, UNIT, date(2026, 3, 13)), (2, ITEM, UNIT, date(2026, 3, 14)))
-    assert [(m.item_id, m.duplicate) for m in index.find(ITEM, unit_names=[UNIT], year=2026)] == [(1, True), (2, True)]
+    assert [(m.item_id, m.duplicate) for m in index.find(ITEM, unit_names=[UNIT], on=ON)] == [(1, True), (2, True)]
 
 
 def test_possible_duplicates_come_most_similar_first():
     other_day = ITEM.replace("3月12日", "3月14日")
     edited = other_day.replace("重点检查", "重点核查").replace("相结合的方式", "结合方式")
     index = index_with((1, edited, UNIT, date(2026, 3, 13)), (2, other_day, UNIT, date(2026, 3, 14)))
-    assert [(m.item_id, m.duplicate) for m in index.find(ITEM, unit_names=[UNIT], year=2026)] == [(2, False), (1, False)]
+    assert [(m.item_id, m.duplicate) for m in index.find(ITEM, unit_names=[UNIT], on=ON)] == [(2, False), (1, False)]
 
 
 def match(item_id: int, day: int, similarity: float, duplicate: bool) -> DuplicateMatch:
@@ -176,7 +182,7 @@ def test_config_reads_the_duplicates_section():
 
 @pytest.mark.parametrize(
     "section",
-    [{"window": "month"}, {"window": 0}, {"review_threshold": 0.9, "duplicate_threshold": 0.5}, {"thresold": 0.5}],
+    [{"window": "year"}, {"window": 0}, {"window": True}, {"review_threshold": 0.9, "duplicate_threshold": 0.5}, {"thresold": 0.5}],
 )
 def test_config_refuses_bad_values(section):  # noqa: ANN001
     with pytest.raises(ValueError):
@@ -186,14 +192,14 @@ def test_config_refuses_bad_values(section):  # noqa: ANN001
 @pytest.mark.parametrize("text", ["", "。，、；！", "审核：李四\n撰稿：张三\n电话：13912345678", "短"])
 def test_text_without_content_matches_nothing(text):  # noqa: ANN001
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)), (2, text, UNIT, date(2026, 3, 13)))
-    assert index.find(text, year=2026) == []
+    assert index.find(text, on=ON) == []
 
 
 def test_very_long_text_is_checked_quickly():
     index = index_with((1, ITEM, UNIT, date(2026, 3, 13)))
     huge = ITEM * 2000  # ~400k characters
     started = time.perf_counter()
-    [match] = index.find(huge, unit_names=[UNIT], year=2026)
+    [match] = index.find(huge, unit_names=[UNIT], on=ON)
     assert match.item_id == 1 and time.perf_counter() - started < 5
 
 

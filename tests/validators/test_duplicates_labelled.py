@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -24,7 +25,7 @@ def results(labelled: LabelledSet) -> list[tuple[object, list[DuplicateMatch]]]:
                 item_id=item.item_id, text=item.text, unit_name=item.unit, receipt=item.receipt, accepted_on=item.accepted_on
             )
         )
-    return [(q, index.find(q.text, unit_names=[q.unit], year=2026)) for q in labelled.queries]
+    return [(q, index.find(q.text, unit_names=[q.unit], on=date(2026, 12, 31))) for q in labelled.queries]
 
 
 def test_labelled_set_has_every_kind(labelled: LabelledSet):

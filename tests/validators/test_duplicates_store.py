@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -22,7 +22,7 @@ TEXT = ITEM.format(day=f"{TODAY.month}月{TODAY.day}日")
 
 
 def store(sessions, **options) -> DuplicateStore:  # noqa: ANN001, ANN003
-    return DuplicateStore(sessions, duplicate_threshold=0.5, review_threshold=0.4, window=options.get("window", "year"))
+    return DuplicateStore(sessions, duplicate_threshold=0.5, review_threshold=0.4, window=options.get("window", 365))
 
 
 def accept(sessions, text: str = TEXT, accepted_on: date = TODAY) -> int:  # noqa: ANN001
@@ -98,17 +98,18 @@ def test_one_row_per_item(sessions):  # noqa: ANN001
         assert len(session.scalars(select(DuplicateEntry).where(DuplicateEntry.item_id == item_id)).all()) == 1
 
 
-def test_last_years_item_is_not_matched_with_the_year_window(sessions):  # noqa: ANN001
-    last_year = date(TODAY.year - 1, 6, 1)
-    accept(sessions, ITEM.format(day="6月1日"), accepted_on=last_year)
-    assert store(sessions).find(ITEM.format(day="6月1日"), unit_names=[UNIT]) == []
+def test_item_older_than_the_window_is_not_matched(sessions):  # noqa: ANN001
+    long_ago = TODAY - timedelta(days=400)
+    text = ITEM.format(day=f"{long_ago.month}月{long_ago.day}日")
+    accept(sessions, text, accepted_on=long_ago)
+    assert store(sessions).find(text, unit_names=[UNIT]) == []
 
 
-def test_last_years_item_is_matched_with_a_long_day_window(sessions):  # noqa: ANN001
-    earlier = date(TODAY.year - 1, 12, 20)
-    text = ITEM.format(day="12月20日")
+def test_item_accepted_300_days_ago_is_matched(sessions):  # noqa: ANN001
+    earlier = TODAY - timedelta(days=300)
+    text = ITEM.format(day=f"{earlier.month}月{earlier.day}日")
     item_id = accept(sessions, text, accepted_on=earlier)
-    assert [m.item_id for m in store(sessions, window=400).find(text, unit_names=[UNIT])] == [item_id]
+    assert [m.item_id for m in store(sessions).find(text, unit_names=[UNIT])] == [item_id]
 
 
 def test_row_committed_late_with_a_lower_id_is_still_seen(sessions):  # noqa: ANN001
