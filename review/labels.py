@@ -45,6 +45,7 @@ CODES = {
     "CLOUD_ATTACHMENT_LINK": "超大附件链接",
     "MISSING_TITLE": "缺少标题",
     "EMPTY_BODY": "正文为空",
+    "TEMPLATE_NOT_FILLED": "模板未填写",
     "MISSING_REVIEWER": "缺少审核领导",
     "MISSING_AUTHOR": "缺少撰稿人",
     "MISSING_PHONE": "缺少手机号",

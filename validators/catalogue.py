@@ -33,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     Rule("CLOUD_ATTACHMENT_LINK", E, "A 'large attachment' download link instead of a real attachment.", attachments.cloud_attachment_link),
     Rule("MISSING_TITLE", E, "The document has no title.", structure.missing_title),
     Rule("EMPTY_BODY", E, "No body text beyond title and sign-off fields.", structure.empty_body),
+    Rule("TEMPLATE_NOT_FILLED", E, "The template's placeholder title, body or notes are still in the document.", structure.template_not_filled),
     Rule("MISSING_REVIEWER", E, "No reviewing leader (审核领导), or the field is empty.", signoff.missing_reviewer),
     Rule("MISSING_AUTHOR", E, "No author (撰稿人), or the field is empty.", signoff.missing_author),
     Rule("MISSING_PHONE", E, "No phone (手机号), or the field is empty.", signoff.missing_phone),

@@ -1,12 +1,14 @@
-"""Rules on the document's shape: a title, a body, and no pictures pasted into it."""
+"""Rules on the document's shape: a title, a body filled in over the template's placeholders,
+and no pictures pasted into it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from validators.case import PART_NAMES, Case, Hit
+from validators.case import PART_NAMES, Case, Hit, where
 from validators.findings import Location
+from validators.template import BODY_PLACEHOLDERS, NOTE_HEADING, NOTE_LINES, TITLE_PLACEHOLDER
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 MIN_BODY_CHARACTERS = 10
@@ -23,6 +25,42 @@ def empty_body(case: Case) -> Iterator[Hit]:
     characters = len(_MEANINGFUL.findall(case.submission.body_text))
     if characters < MIN_BODY_CHARACTERS:
         yield Hit(evidence={"body_characters": characters})
+
+
+_SPACES = re.compile(r"\s+")
+# what of `baosong template` is left → where it belongs; the notes box counts once it is item text
+# (its tagged content control is skipped by the reader, so a unit may leave the box in)
+_PLACEHOLDERS = (
+    ((TITLE_PLACEHOLDER,), "标题"),
+    (BODY_PLACEHOLDERS, "正文"),
+    ((NOTE_HEADING, *NOTE_LINES), "“填报须知”说明"),
+)
+
+
+def _placeholder_in(text: str) -> str | None:
+    compact = _SPACES.sub("", text)
+    for texts, place in _PLACEHOLDERS:
+        if any(_SPACES.sub("", placeholder) in compact for placeholder in texts if len(placeholder) > 4):
+            return place
+        if compact in texts:  # a short line such as the 填报须知 heading counts only on its own
+            return place
+    return None
+
+
+def template_not_filled(case: Case) -> Iterator[Hit]:
+    """The template's placeholder title, body or notes are still item text: nothing was written."""
+    if case.submission is None:
+        return
+    found = [(paragraph, place) for paragraph in case.submission.paragraphs if (place := _placeholder_in(paragraph.text))]
+    if not found:
+        return
+    places = list(dict.fromkeys(place for _, place in found))
+    first = found[0][0]
+    yield Hit(
+        params={"parts": "、".join(places), "where": where(first)},
+        evidence={"placeholders": places, "paragraphs": [paragraph.index for paragraph, _ in found]},
+        location=Location(part=first.part, paragraph=first.index),
+    )
 
 
 def photo_in_body(case: Case) -> Iterator[Hit]:

