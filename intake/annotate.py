@@ -19,6 +19,7 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from intake.docx_links import strip_external_links
 from validators.findings import Finding, Location, Severity
 from validators.submission import Submission
 
@@ -30,7 +31,7 @@ _SPLITTABLE_CHILDREN = frozenset({qn("w:rPr"), qn("w:t"), qn("w:tab")})
 
 
 def annotate_docx(data: bytes, findings: Iterable[Finding], submission: Submission) -> bytes:
-    """The submitted .docx bytes with one comment per error or warning."""
+    """The submitted .docx bytes with one comment per error or warning, and no external links."""
     document = docx.Document(io.BytesIO(data))
     paragraphs = paragraph_map(document, submission)
     for finding in findings:
@@ -38,6 +39,7 @@ def annotate_docx(data: bytes, findings: Iterable[Finding], submission: Submissi
             continue
         runs = _anchor_runs(document, finding, paragraphs, submission)
         document.add_comment(runs, text=finding.message, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS)
+    strip_external_links(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

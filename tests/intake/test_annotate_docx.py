@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 
 from intake.annotate import annotate_docx
+from tests.factories.docx import REMOTE, add_external_links, docx_bytes
 from tests.factories.replies import (
     BODY,
     SIGNOFF,
@@ -102,3 +105,43 @@ def test_review_findings_get_no_comment():
     finding = Finding("UNKNOWN_UNIT", Severity.REVIEW, message="无法确定报送单位。")
     data = annotate_docx(problem_docx(), [finding], problem_submission())
     assert len(docx.Document(io.BytesIO(data)).comments) == 0
+
+
+def linked_problem_docx() -> bytes:
+    document = docx.Document(io.BytesIO(problem_docx()))
+    add_external_links(document)
+    return docx_bytes(document)
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def test_annotated_copy_keeps_no_external_relationship():
+    annotated = members(annotate_docx(linked_problem_docx(), problem_findings(), problem_submission()))
+    assert [name for name, blob in annotated.items() if b'TargetMode="External"' in blob] == []
+
+
+def test_annotated_copy_names_no_outside_address():
+    annotated = members(annotate_docx(linked_problem_docx(), problem_findings(), problem_submission()))
+    assert [name for name, blob in annotated.items() if REMOTE.encode() in blob] == []
+
+
+def test_annotated_copy_has_no_attached_template_and_no_remote_field():
+    annotated = members(annotate_docx(linked_problem_docx(), problem_findings(), problem_submission()))
+    words = (b"attachedTemplate", b"INCLUDEPICTURE", b"INCLUDETEXT", b"OLEObject")
+    assert [word for word in words if any(word in blob for blob in annotated.values())] == []
+
+
+def test_remote_fields_keep_the_text_they_showed():
+    data = annotate_docx(linked_problem_docx(), problem_findings(), problem_submission())
+    assert docx.Document(io.BytesIO(data)).paragraphs[-1].text == "详见附表：网上原文现场图引用段落"
+
+
+def test_ordinary_fields_stay():
+    document = docx.Document(io.BytesIO(problem_docx()))
+    page = f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+    document.add_paragraph()._p.append(parse_xml(page))
+    data = annotate_docx(docx_bytes(document), problem_findings(), problem_submission())
+    assert b'w:instr=" PAGE "' in members(data)["word/document.xml"]
