@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -9,16 +10,28 @@ import click
 from baosong.settings import Settings, load_settings
 
 
+# Commands that work without a configuration file: they make one, or keep nothing of their own.
+WITHOUT_CONFIG = frozenset({"init", "check", "template", "demo"})
+# Environment settings that say where the data lives, standing in for a configuration file.
+DATA_LOCATION_ENV = ("BAOSONG_PATHS_DATA", "BAOSONG_DATABASE_URL")
+
+
 class AppContext:
     """Lazily loaded settings shared by every sub-command."""
 
-    def __init__(self, config_path: Path) -> None:
+    def __init__(self, config_path: Path, *, config_required: bool = True) -> None:
         self.config_path = config_path
+        self.config_required = config_required
         self._settings: Settings | None = None
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            if self.config_required and not self.config_path.is_file() and not any(map(os.environ.get, DATA_LOCATION_ENV)):
+                raise click.ClickException(
+                    f"找不到配置文件 {self.config_path}：请在放配置的目录里运行，或用 --config 指定配置文件；"
+                    "第一次使用请先运行 baosong init 生成配置并建库。"
+                )
             try:
                 self._settings = load_settings(self.config_path)
             except (ValueError, OSError) as exc:
@@ -42,13 +55,13 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.pass_context
 def main(ctx: click.Context, config_path: Path) -> None:
     """baosong（报送）：政务信息邮箱自动收件、审核、回复与考核统计。"""
-    ctx.obj = AppContext(config_path)
+    ctx.obj = AppContext(config_path, config_required=ctx.invoked_subcommand not in WITHOUT_CONFIG)
 
 
 def _register() -> None:
-    from baosong.cli import books, check, console, demo, intake, records, setup, units
+    from baosong.cli import books, check, console, demo, intake, mailbox, records, setup, units
 
-    for module in (setup, check, units, records, console, books, intake, demo):
+    for module in (setup, mailbox, check, units, records, console, books, intake, demo):
         for command in module.COMMANDS:
             main.add_command(command)
 
