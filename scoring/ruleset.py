@@ -140,6 +140,7 @@ class RuleSet:
     proof_deadline_day: int  # 0: proof may come any time
     default_group: str
     levels: tuple[str, ...]
+    categories: tuple[str, ...]  # item categories (动态, 专报, 参阅…); the first is an untagged item's
     groups: tuple[Group, ...]
     outlets: tuple[Outlet, ...]
     submission_points: float
@@ -151,6 +152,14 @@ class RuleSet:
     classes: tuple[UnitClass, ...]
     overrides: tuple[UnitOverride, ...]
     top_rewards: tuple[TopReward, ...]
+
+    @property
+    def default_category(self) -> str:
+        return self.categories[0]
+
+    def category_of(self, tags: list[str]) -> str:
+        """The first tag (【专报】…) that names one of the categories, else the default category."""
+        return next((tag for tag in tags if tag in self.categories), self.default_category)
 
     def group(self, name: str) -> Group:
         for group in self.groups:
@@ -342,6 +351,9 @@ def parse_ruleset(key: str, data: dict[str, Any]) -> RuleSet:
     root = _Table(data, "scoring.toml")
     org = _Table(root.get("organisation", kind=dict), "[organisation]")
     levels = tuple(org.get("levels", kind=list))
+    categories = tuple(org.get("categories", ["动态"], list))
+    if not categories or not all(isinstance(name, str) and name for name in categories):
+        raise ConfigError("[organisation] categories 应当列出至少一个类别名称，如 [\"动态\", \"专报\"]")
     group_list = []
     for table in root.tables("groups"):
         policy = _check_choice(table.get("policy", kind=str), POLICIES, f"{table.where}.policy")
@@ -440,6 +452,7 @@ def parse_ruleset(key: str, data: dict[str, Any]) -> RuleSet:
         proof_deadline_day=int(org.number("proof_deadline_day", 0)),
         default_group=default_group,
         levels=levels,
+        categories=categories,
         groups=groups,
         outlets=outlets,
         submission_points=submission_points,
@@ -456,7 +469,19 @@ def parse_ruleset(key: str, data: dict[str, Any]) -> RuleSet:
     root.done()
     if not 0 <= ruleset.proof_deadline_day <= 28:
         raise ConfigError("proof_deadline_day 应在 0 到 28 之间（0 表示不设期限）")
+    _check_categories(ruleset)
     return ruleset
+
+
+def _check_categories(ruleset: RuleSet) -> None:
+    """Every category a points table or quota names must be one of [organisation] categories."""
+    named = [("[submission].category_points", name) for name in ruleset.submission_category_points]
+    named += [(f"刊物「{o.name}」的 category_points", name) for o in ruleset.outlets for name in o.category_points]
+    quotas = [q for cls in ruleset.classes for q in cls.quotas] + [q for o in ruleset.overrides for q in o.quotas or ()]
+    named += [(f"定额「{q.label}」的 category", q.category) for q in quotas if q.category]
+    for where, name in named:
+        if name not in ruleset.categories:
+            raise ConfigError(f"{where} 中的类别「{name}」不在 [organisation] categories（{'、'.join(ruleset.categories)}）中")
 
 
 def load_ruleset(config_dir: Path, key: str) -> RuleSet:

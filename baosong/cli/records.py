@@ -154,4 +154,46 @@ def show_item(app: AppContext, item_ref: str, as_json: bool) -> None:
             click.echo(f"  {number}. {finding.code}：{finding.message}")
 
 
+@items.command("import-oa")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="输出一行 JSON")
+@pass_app
+def import_oa(app: AppContext, path: Path, as_json: bool) -> None:
+    """从 OA 平台导出的表格（.xlsx 或 .csv，列：日期、单位、标题、类别）登记报送的信息。
+
+    先逐行检查，有任何一行不对就一条也不登记，并按行列出问题；导入过的行不会重复登记。
+    """
+    from baosong.cli.console import _actor
+    from baosong.db import transaction
+    from baosong.oa_import import OaImportError, import_rows, read_export, validate
+    from scoring.ruleset import load_ruleset
+
+    opened = open_app(app.settings, seed_units=True)
+    ruleset = load_ruleset(opened.organisation.config_dir, opened.organisation.key)
+    try:
+        with transaction(opened.sessions) as session:
+            rows = validate(session, read_export(path), ruleset)
+            result = import_rows(
+                session, rows, ruleset, receipt_prefix=opened.organisation.checks.receipt_prefix,
+                actor=_actor(), source=path.name,
+            )
+    except OaImportError as exc:
+        if as_json:
+            click.echo(json_line({"file": path.name, "added": [], "problems": exc.problems}))
+        else:
+            click.echo(f"{path.name} 未导入（有问题的行需先改正，整张表一条也没有登记）：", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json_line({"file": path.name, "added": result.added, "skipped": result.skipped, "problems": []}))
+        return
+    text = f"{path.name}：新登记 {len(result.added)} 条"
+    if result.added:
+        text += f"（收件编号 {result.added[0]} 至 {result.added[-1]}）"
+    if result.skipped:
+        text += f"，{result.skipped} 条此前已导入，未重复登记"
+    click.echo(text + "。")
+
+
 COMMANDS = [import_mail, items]

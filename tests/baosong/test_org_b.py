@@ -1,0 +1,144 @@
+"""Organisation B (district government office, 2023 revised rules): a books organisation. Its
+units submit through the district OA platform ("必须通过昆区人民政府OA协同办公平台信息报送模块报送
+信息，其他途径一律无效"), so items come from the OA export and mail intake is off unless switched on;
+the rules set no template, photo or wording requirements. Rows quote the rules, give the input and
+the verdict or points computed by hand."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from baosong import BUNDLED_CONFIG
+from baosong.cli import main
+from baosong.models import AuditEntry, Item
+from baosong.organisation import load_organisation
+from baosong.settings import Settings
+from scoring.compute import compute_month
+from scoring.data import load_books
+from scoring.ruleset import load_ruleset
+from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes, context
+
+B_RULES = load_ruleset(BUNDLED_CONFIG, "B")
+HEADER = ("日期", "单位", "标题", "类别")
+
+
+def test_mail_intake_is_off_unless_switched_on():
+    assert load_organisation(BUNDLED_CONFIG, "B").checks.mail_intake is False
+
+
+def test_switched_on_mail_is_judged_by_no_template_rule():
+    # "五、报送方式" names only the OA platform: no 审核领导, 手机号, 1 MB photos or vague-word rules
+    sent = Sent("unit01@b.example.cn", "发改委", "区发改委推进重点项目建设", ("我委近日推进重点项目建设。",),
+                photos=(("IMG_0001.jpg", SMALL_PHOTO),), filename="信息.docx")
+    judgement = sent.judge("B")
+    assert (str(judgement.verdict), codes(judgement)) == ("accepted", set())
+
+
+@pytest.fixture
+def config_file(settings: Settings, tmp_path: Path) -> Path:
+    path = tmp_path / "baosong.toml"
+    path.write_text(
+        f'[paths]\ndata = "{settings.paths.data}"\n[database]\nurl = "{settings.database_url}"\n'
+        '[rules]\norganisation = "B"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(config_file: Path, *args: str):  # noqa: ANN201
+    return CliRunner().invoke(main, ["--config", str(config_file), *args], catch_exceptions=False)
+
+
+def export(tmp_path: Path, rows: list[tuple], name: str = "OA导出.xlsx") -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_poll_is_refused_while_mail_intake_is_off(config_file: Path):
+    config_file.write_text(config_file.read_text(encoding="utf-8") + '[mailbox]\nhost = "127.0.0.1"\nuser = "x"\n', encoding="utf-8")
+    result = run(config_file, "poll", "--once")
+    assert result.exit_code == 1 and "import-oa" in result.output
+
+
+GOOD = [
+    (date(2026, 2, 3), "发改委", "区发改委推进重点项目建设", "动态"),
+    (date(2026, 2, 5), "工信局", "关于中小企业融资难的调研报告", "专报"),
+    ("2026/2/9", "昆河镇", "昆河镇开展冬季供暖安全检查", ""),
+]
+
+
+def test_an_oa_export_is_imported_as_accepted_items_with_their_categories(config_file: Path, tmp_path: Path, sessions):
+    result = run(config_file, "items", "import-oa", str(export(tmp_path, GOOD)), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["added"] == ["KDQ-2026-00001", "KDQ-2026-00002", "KDQ-2026-00003"]
+    with sessions() as session:
+        rows = session.execute(select(Item.verdict, Item.category, Item.title).order_by(Item.id)).all()
+        audited = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import_oa"))
+    assert [tuple(row) for row in rows] == [
+        ("accepted", "动态", "区发改委推进重点项目建设"),
+        ("accepted", "专报", "关于中小企业融资难的调研报告"),
+        ("accepted", "动态", "昆河镇开展冬季供暖安全检查"),
+    ]
+    assert audited == 3
+
+
+def test_reimporting_the_same_export_adds_nothing(config_file: Path, tmp_path: Path):
+    path = export(tmp_path, GOOD)
+    run(config_file, "items", "import-oa", str(path))
+    again = json.loads(run(config_file, "items", "import-oa", str(path), "--json").output)
+    assert (again["added"], again["skipped"]) == ([], 3)
+
+
+def test_bad_rows_are_listed_by_row_and_nothing_is_imported(config_file: Path, tmp_path: Path, sessions):
+    rows = [*GOOD, ("3月", "发改委", "标题", "动态"), (date(2026, 2, 10), "不存在局", "", "参阅")]
+    result = run(config_file, "items", "import-oa", str(export(tmp_path, rows)))
+    assert result.exit_code == 1
+    assert "第 5 行：日期「3月」无法识别" in result.output
+    assert "第 6 行：单位「不存在局」不在单位名录中；缺少标题；类别「参阅」不是本规则集的类别（可选：动态、专报）" in result.output
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Item)) == 0
+
+
+def test_a_sheet_without_the_columns_is_refused_naming_them(config_file: Path, tmp_path: Path):
+    book = Workbook()
+    book.active.append(("时间", "单位", "标题"))
+    path = tmp_path / "错表.xlsx"
+    book.save(path)
+    result = run(config_file, "items", "import-oa", str(path))
+    assert result.exit_code == 1 and "表头缺少列：日期、类别" in result.output
+
+
+SCORE_ROWS = [
+    # (rule quoted from B's 考评办法, imported rows, adoptions (row, outlet), unit, February points by hand)
+    ("要情上报信息每条10分", [(date(2026, 2, 3), "发改委", "信息一", "动态")], [], "发改委", 10),
+    ("上报专报每篇加20分：10 + 20", [(date(2026, 2, 3), "发改委", "专报一", "专报")], [], "发改委", 30),
+    ("市政府刊物采用专报每篇加40分：10 + 20 + 40",
+     [(date(2026, 2, 3), "发改委", "专报一", "专报")], [(0, "市政府刊物")], "发改委", 70),
+    ("区政府刊物采用信息每条加10分：10 + 10",
+     [(date(2026, 2, 3), "昆河镇", "信息一", "动态")], [(0, "区政府刊物")], "昆河镇", 20),
+]
+
+
+@pytest.mark.parametrize(("rule", "rows", "adoptions", "unit", "points"), SCORE_ROWS, ids=[r[0] for r in SCORE_ROWS])
+def test_imported_items_score_by_bs_rules(config_file, tmp_path, sessions, rule, rows, adoptions, unit, points):
+    added = json.loads(run(config_file, "items", "import-oa", str(export(tmp_path, rows)), "--json").output)["added"]
+    for index, outlet in adoptions:
+        assert run(config_file, "adopt", added[index], "--outlet", outlet, "--date", "2026-02-20").exit_code == 0
+    with sessions() as session:
+        report = compute_month(B_RULES, load_books(session, B_RULES, 2026), 2026, 2)
+    row = next(r for r in report.units if r.unit.name == unit)
+    assert row.scores["政务"].month == points
