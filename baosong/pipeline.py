@@ -28,12 +28,13 @@ from baosong.models import AttachmentRow, AuditEntry, FindingRow, Item, RawMessa
 from baosong.receipts import next_receipt
 from intake.archive import content_key, read_blob, store_blob
 from intake.mailparse import parse_mail
+from intake.message import ParsedMail
 from intake.outbox import queue_reply
 from validators.case import DuplicateFinder
 from validators.duplicates import DuplicateStore
 from validators.firstreport import comparable_text
 from validators.findings import Finding, Verdict
-from validators.judge import judge_mail
+from validators.judge import JudgeContext, judge_mail
 from validators.judgement import Judgement
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,22 @@ def index_accepted(session: Session, item: Item, unit_names: tuple[str, ...], ac
     )
 
 
+def settle_first_report(
+    session: Session, mail: ParsedMail, context: JudgeContext, day: date, judgement: Judgement
+) -> Judgement:
+    """Take the 首报 lock (held until the caller commits) before an acceptance is recorded, then
+    look again: an item another worker or a clerk accepted while this mail was judged is seen
+    now, and the mail is judged again against it. Of two copies judged at once, one is first."""
+    if judgement.verdict != Verdict.ACCEPTED or context.duplicates is None or judgement.submission is None:
+        return judgement
+    DuplicateStore.serialise(session)
+    submission = judgement.submission
+    names = judgement.unit.names if judgement.unit else ()
+    if context.duplicates.find(comparable_text(submission.title, submission.body_text), unit_names=names, on=day):
+        return judge_mail(mail, context, today=day)
+    return judgement
+
+
 def _claim(app: App, raw_id: int) -> Outcome | None:
     """Count the attempt before judging, in its own commit: a message that kills the process while
     it is judged (a crash in a C library, the OOM killer) is tried MAX_ATTEMPTS times, then waits
@@ -269,7 +286,8 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
             if row.declared_size:
                 mail = replace(mail, size=row.declared_size)
             today = _received_day(row).astimezone().date()
-            judgement = judge_mail(mail, app.judge_context(duplicates), today=today)
+            context = app.judge_context(duplicates)
+            judgement = settle_first_report(session, mail, context, today, judge_mail(mail, context, today=today))
             item = record(app, session, row, judgement)
             if judgement.verdict == Verdict.ACCEPTED:
                 index_accepted(session, item, judgement.unit.names if judgement.unit else (), today)

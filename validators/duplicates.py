@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import opencc
 from rapidfuzz.distance import LCSseq
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, false, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from baosong.models.duplicates import DuplicateEntry
@@ -380,6 +380,7 @@ def _first_report_first(match: DuplicateMatch) -> tuple:
 # ids skipped over are awaited this long, up to this many below the newest.
 GAP_PATIENCE_SECONDS = 300.0
 MAX_GAPS = 1000
+FIRST_REPORT_LOCK = 0x16_5EED  # PostgreSQL advisory lock key: one 首报 decision at a time
 
 
 class DuplicateStore:
@@ -463,6 +464,16 @@ class DuplicateStore:
             return self.index.find(text, unit_names=unit_names, exclude_item_id=exclude_item_id, on=on)
 
     @staticmethod
+    def serialise(session: Session) -> None:
+        """Hold the 首报 lock until `session` commits: whoever takes it next sees this transaction's
+        acceptance. PostgreSQL: a transaction-level advisory lock; SQLite: the database's write lock,
+        which the first write of a transaction takes (an update of no row is enough)."""
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_REPORT_LOCK})
+        else:
+            session.execute(update(DuplicateEntry).where(false()).values(removed=True))
+
+    @staticmethod
     def index_item(
         session: Session,
         *,
@@ -473,7 +484,8 @@ class DuplicateStore:
         accepted_on: date,
         unit_names: Sequence[str] = (),
     ) -> None:
-        """Record an accepted item; call inside the transaction that accepts it."""
+        """Record an accepted item; call inside the transaction that accepts it (under the 首报 lock)."""
+        DuplicateStore.serialise(session)
         entry = IndexedItem.from_text(
             item_id=item_id, text=text, unit_name=unit_name, receipt=receipt, accepted_on=accepted_on, unit_names=unit_names
         )
