@@ -3,7 +3,8 @@
 `ProviderImapProxy` sits in front of the local pymap server and changes only what a provider's
 front end changes: NetEase refuses SELECT/EXAMINE until the client has sent ID (RFC 2971); an older
 server announces no ID at all; a provider refuses LOGIN with its own words. Everything else is
-pymap's real answer.
+pymap's real answer. `ProviderSmtp` is aiosmtpd with AUTH that refuses a wrong password and a
+foreign sender in the providers' words and delivers into the pymap mailbox.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ import re
 import socket
 import threading
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from intake.local_imap import LocalImapServer
+from intake.smtp_capture import LOOPBACK, free_port
 from tests.loopback import LoopbackListener
 
 NETEASE_UNSAFE_LOGIN = b"NO SELECT Unsafe Login. Please contact kefu@188.com for help"
@@ -20,6 +26,13 @@ QQ_LOGIN_FAIL = (
     b"NO Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, "
     b"or system is busy. More information at https://service.mail.qq.com/detail/0/428"
 )
+
+NETEASE_SMTP_AUTH_FAILED = "535 Error: authentication failed"
+QQ_SMTP_LOGIN_FAIL = (
+    "535 Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, "
+    "or system is busy. More information at https://service.mail.qq.com/detail/0/53"
+)
+NETEASE_SENDER_REFUSED = "553 Mail from must equal authorized user"
 
 _LITERAL = re.compile(rb"\{(\d+)\+?\}\r\n$")
 _COMMAND = re.compile(rb"(\S+) (?:UID )?([A-Za-z]+)")
@@ -135,3 +148,52 @@ class _Session:
             return
         finally:
             self.close()
+
+
+class ProviderSmtp:
+    """SMTP with AUTH on loopback, as the providers answer: a wrong password gets `login_refusal`, a
+    MAIL FROM other than the logged-in account gets NetEase's 553, and accepted mail is delivered
+    into the mailbox of `deliver_to`. `null_sender_refusal` answers MAIL FROM:<> (accepted when None)."""
+
+    def __init__(
+        self, deliver_to: LocalImapServer, *, login_refusal: str = NETEASE_SMTP_AUTH_FAILED, password: str | None = None,
+        null_sender_refusal: str | None = None,
+    ) -> None:
+        self.host = LOOPBACK
+        self.port = free_port()
+        self.user = deliver_to.user
+        self.password = deliver_to.password if password is None else password
+        self.login_refusal = login_refusal
+        self.null_sender_refusal = null_sender_refusal
+        self.deliver_to = deliver_to
+        self.delivered = 0
+        self._controller = Controller(
+            self, hostname=self.host, port=self.port, authenticator=self._authenticate, auth_require_tls=False
+        )
+
+    def __enter__(self) -> ProviderSmtp:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._controller.stop()
+
+    def _authenticate(self, _server: SMTP, _session: Session, _envelope: Envelope, _mechanism: str,
+                      data: LoginPassword) -> AuthResult:
+        if (data.login.decode(), data.password.decode()) == (self.user, self.password):
+            return AuthResult(success=True, auth_data=data)
+        return AuthResult(success=False, handled=False, message=self.login_refusal)
+
+    async def handle_MAIL(self, _server: SMTP, _session: Session, envelope: Envelope, address: str,  # noqa: N802
+                          options: list[str]) -> str:
+        if address in ("", "<>") and self.null_sender_refusal:
+            return self.null_sender_refusal
+        if address not in ("", "<>") and address.lower() != self.user.lower():
+            return NETEASE_SENDER_REFUSED
+        envelope.mail_from, envelope.mail_options = address, list(options)
+        return "250 Mail OK"
+
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:  # noqa: N802
+        self.deliver_to.append(envelope.original_content or envelope.content)
+        self.delivered += 1
+        return "250 Mail OK queued"

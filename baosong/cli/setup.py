@@ -16,6 +16,7 @@ from baosong.settings import commented_toml
 def init(app: AppContext, force: bool) -> None:
     """写出带注释的 baosong.toml，创建数据目录和数据库（含示例单位名录）。"""
     from baosong.app import open_app
+    from intake.mailbox_check import sender_mismatch
 
     path = app.config_path
     if path.exists() and not force:
@@ -27,6 +28,10 @@ def init(app: AppContext, force: bool) -> None:
     click.echo(f"数据目录：{opened.settings.data_dir}")
     click.echo(f"数据库：{opened.settings.database_url}")
     click.echo(f"单位名录：{opened.unit_count()} 个单位")
+    warning = sender_mismatch(opened.settings)
+    if warning:
+        click.echo(f"注意：{warning}", err=True)
+    click.echo("下一步：填好 [mailbox] 和 [smtp]，用环境变量提供授权码，然后运行 baosong mailbox test 检查邮箱设置。")
 
 
 @click.command()

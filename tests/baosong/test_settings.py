@@ -47,3 +47,11 @@ def test_init_writes_the_file_and_creates_the_database_with_the_sample_registry(
     assert result.exit_code == 0, result.output
     assert config.is_file() and (tmp_path / "d" / "baosong.db").is_file()
     assert "单位名录：20 个单位" in result.output
+
+
+def test_init_warns_when_the_sender_is_not_the_smtp_login_account(tmp_path):
+    env = {"BAOSONG_PATHS_DATA": str(tmp_path / "d"), "BAOSONG_SMTP_USER": "cjhbxx@sina.com",
+           "BAOSONG_SMTP_SENDER": "xinxike@example.cn"}
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "baosong.toml"), "init"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "[smtp] sender（xinxike@example.cn）与发信登录账号（cjhbxx@sina.com）不同" in result.output
