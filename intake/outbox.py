@@ -4,9 +4,14 @@ States (baosong.models.outbox.OutboxState):
 
     pending ──claim──▶ sending ──▶ sent
        ▲                  │ ├────▶ retry ──(backoff)──▶ claimed again
-       │                  │ ├────▶ failed     (5xx, or too many attempts)
+       │                  │ ├────▶ failed     (a permanent refusal, or too many attempts)
        │                  │ └────▶ uncertain  (cut off after the data went out)
      held (over the daily cap) and uncertain/failed rows wait for a clerk: `release()`.
+
+What a refusal means comes from the providers' own words (intake.smtp_answers). When the
+provider says the account has reached its daily limit, or refuses `[replies] refusals_before_pause`
+replies in a row without naming the recipient as the reason, sending pauses for every worker until
+the next office-local day (`SendingAccount`); the refused replies go back in the queue for then.
 
 "sending" is committed, with the reply's fixed Message-ID, BEFORE the SMTP transaction starts. A
 row still in "sending" long after its attempt began belongs to a worker that died mid-send. It is
@@ -25,9 +30,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from imap_tools import AND, H
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from baosong.models import AuditEntry, Item, OutboxMessage, OutboxState, utcnow
+from baosong.localtime import today_bounds
+from baosong.models import AuditEntry, Item, OutboxMessage, OutboxState, SendingAccount, utcnow
 from baosong.organisation import load_organisation
 from baosong.settings import Settings
 from intake.annotate import annotate_docx
@@ -50,7 +57,8 @@ from intake.replies import (
     reply_subject,
     valid_address,
 )
-from intake.smtp_send import Outcome, deliver
+from intake.smtp_answers import Meaning
+from intake.smtp_send import Attempt, Outcome, deliver
 from validators.judgement import Judgement
 
 log = logging.getLogger(__name__)
@@ -64,14 +72,34 @@ DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.docum
 SentLookup = Callable[[str], bool | None]  # Message-ID → found in the Sent folder? None: could not tell
 
 
+@dataclass(frozen=True)
+class Failure:
+    outbox_id: int
+    recipient: str
+    text: str  # the Chinese explanation with the server's own words
+
+
 @dataclass
 class SendReport:
     sent: int = 0
     retry: int = 0
     failed: int = 0
     uncertain: int = 0
+    held: int = 0  # due replies kept back because sending is paused; they go out when it resumes
     recovered: int = 0  # interrupted attempts found delivered in the Sent folder
+    paused_until: datetime | None = None
+    pause_reason: str = ""
+    failures: list[Failure] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        """The pass as `baosong poll --once --json` shows it."""
+        return {
+            "sent": self.sent, "held": self.held, "failed": self.failed, "retry": self.retry,
+            "uncertain": self.uncertain, "recovered": self.recovered,
+            "paused_until": self.paused_until.isoformat() if self.paused_until else None,
+            "failures": [{"outbox_id": f.outbox_id, "recipient": f.recipient, "error": f.text} for f in self.failures],
+        }
 
 
 def _aware(moment: datetime) -> datetime:
@@ -291,9 +319,38 @@ class Claim:
     recipient: str
 
 
+def sending_account(settings: Settings) -> str:
+    """The account whose daily limit the provider counts: the SMTP login."""
+    return (settings.smtp.user or settings.mailbox.user or settings.smtp_sender).lower()
+
+
+def _paused(account: SendingAccount | None, now: datetime) -> bool:
+    return account is not None and account.paused_until is not None and _aware(account.paused_until) > now
+
+
+def _standing(sessions: sessionmaker[Session], settings: Settings, now: datetime) -> tuple[datetime | None, str]:
+    """(resumes at, why) while sending is paused, else (None, ""); the account's row is made here."""
+    key = sending_account(settings)
+    try:
+        with sessions() as session, session.begin():
+            account = session.get(SendingAccount, key)
+            if account is None:
+                session.add(SendingAccount(account=key))
+            elif _paused(account, now):
+                return _aware(account.paused_until), account.pause_reason or ""
+    except IntegrityError:  # another worker made the row first
+        pass
+    return None, ""
+
+
 def _claim_next(sessions: sessionmaker[Session], settings: Settings, now: datetime) -> Claim | None:
-    """Mark the next due row "sending" and commit, before any byte goes to the SMTP server."""
+    """Mark the next due row "sending" and commit, before any byte goes to the SMTP server.
+
+    None when nothing is due, or when another worker has just paused sending.
+    """
     with sessions() as session, session.begin():
+        if _paused(session.get(SendingAccount, sending_account(settings)), now):
+            return None
         query = (
             select(OutboxMessage)
             .where(OutboxMessage.state.in_(DUE_STATES))
@@ -312,17 +369,44 @@ def _claim_next(sessions: sessionmaker[Session], settings: Settings, now: dateti
         return Claim(row.id, row.eml, "" if null_sender else settings.smtp_sender, row.recipient)
 
 
-def _record(sessions: sessionmaker[Session], claim: Claim, outcome: Outcome, detail: str, settings: Settings,
+def _record(sessions: sessionmaker[Session], claim: Claim, attempt: Attempt, settings: Settings,
             now: datetime) -> OutboxState:
+    """The attempt's outcome on its row and on the account's run of refusals; HELD when it paused sending."""
     with sessions() as session, session.begin():
         row = session.get(OutboxMessage, claim.id, with_for_update=True)
-        state = OutboxState(outcome.value)
+        state = OutboxState(attempt.outcome.value)
         if state == OutboxState.RETRY and row.attempts >= settings.replies.max_attempts:
             state = OutboxState.FAILED
-        row.state, row.last_error = state, (None if state == OutboxState.SENT else detail)
+        row.state, row.last_error = state, (None if state == OutboxState.SENT else attempt.detail)
         row.sent_at = now if state == OutboxState.SENT else None
         row.next_attempt_at = now + backoff(row.attempts) if state == OutboxState.RETRY else None
+        account = session.get(SendingAccount, sending_account(settings), with_for_update=True)
+        if account is None:
+            return state
+        if state == OutboxState.SENT:
+            account.refused_ids = []
+            return state
+        refusal = attempt.refusal
+        if refusal is None or refusal.meaning == Meaning.RECIPIENT or not (
+            refusal.permanent or refusal.meaning == Meaning.DAILY_LIMIT
+        ):
+            return state  # no answer, a temporary one, or one about the recipient: nothing about the account
+        account.refused_ids = [*account.refused_ids, row.id]
+        if refusal.meaning == Meaning.DAILY_LIMIT or len(account.refused_ids) >= settings.replies.refusals_before_pause:
+            _pause(session, account, attempt.detail, now)
+            return OutboxState.HELD
         return state
+
+
+def _pause(session: Session, account: SendingAccount, reason: str, now: datetime) -> None:
+    """No sending until the office's next day; the refused replies of this run go back in the queue for then."""
+    resume = today_bounds(now)[1]
+    account.paused_until, account.pause_reason = resume, reason
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(account.refused_ids))):
+        if row.state in (OutboxState.FAILED, OutboxState.RETRY):
+            row.state, row.next_attempt_at = OutboxState.RETRY, resume
+    account.refused_ids = []
+    log.warning("sending paused until %s: %s", resume.isoformat(), reason)
 
 
 def sent_folder_lookup(settings: Settings) -> SentLookup | None:
@@ -373,21 +457,44 @@ def send_pending(
     sent_lookup: SentLookup | None = None,
 ) -> SendReport:
     """One pass: settle interrupted attempts, then deliver every due reply (at most `limit`)."""
-    now = _aware(now or utcnow())
+    now = _aware(now or utcnow()).astimezone(UTC)  # SQLite compares the stored UTC wall time as text
     report = SendReport()
     _resolve_interrupted(sessions, settings, now, sent_lookup or sent_folder_lookup(settings), report)
     if not settings.smtp.host:
         report.errors.append("未配置发信服务器（[smtp] host），回复暂不发送。")
         return report
+    _standing(sessions, settings, now)
     for _ in range(limit):
         claim = _claim_next(sessions, settings, now)
         if claim is None:
             break
         attempt = deliver(claim.message, envelope_sender=claim.envelope_sender, recipient=claim.recipient,
                           settings=settings)
-        state = _record(sessions, claim, attempt.outcome, attempt.detail, settings, now)
-        setattr(report, state.value, getattr(report, state.value) + 1)
-        if attempt.outcome == Outcome.RETRY:
+        state = _record(sessions, claim, attempt, settings, now)
+        if state != OutboxState.HELD:  # held replies are counted once the pass is over
+            setattr(report, state.value, getattr(report, state.value) + 1)
+        if state == OutboxState.FAILED:
+            report.failures.append(Failure(claim.id, claim.recipient, attempt.detail))
+        if state == OutboxState.RETRY:
             report.errors.append(attempt.detail)
+        if attempt.outcome == Outcome.RETRY:
             break  # the server is down or refusing: the rest wait for the next pass
+    report.paused_until, report.pause_reason = _standing(sessions, settings, now)
+    if report.paused_until is not None:
+        _count_held(sessions, report.paused_until, report)
     return report
+
+
+def _count_held(sessions: sessionmaker[Session], resume: datetime, report: SendReport) -> None:
+    """While paused: the replies waiting for sending to resume, this pass's requeued refusals among them."""
+    waiting = (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= resume)
+    with sessions() as session:
+        report.held = session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.state.in_(DUE_STATES), waiting)
+        ) or 0
+        failed = {f.outbox_id for f in report.failures}
+        requeued = set(session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.id.in_(failed), OutboxMessage.state == OutboxState.RETRY)
+        ))
+    report.failures = [f for f in report.failures if f.outbox_id not in requeued]
+    report.failed -= len(requeued)

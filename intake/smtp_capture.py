@@ -38,6 +38,12 @@ class _Recorder:
     def __init__(self, capture: SmtpCapture) -> None:
         self.capture = capture
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: ANN001, N802
+        answer = self.capture.rcpt_answer
+        if answer.startswith("250"):
+            envelope.rcpt_tos.append(address)
+        return answer
+
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 (aiosmtpd hook)
         answer = self.capture.data_answer
         if answer.startswith("250"):
@@ -59,7 +65,8 @@ class SmtpCapture:
     def __init__(self, host: str = LOOPBACK, port: int | None = None) -> None:
         self.host = host
         self.port = port or free_port(host)
-        self.data_answer = "250 OK"  # e.g. "451 4.3.0 try later" or "550 5.1.1 no such user"
+        self.data_answer = "250 OK"  # e.g. "451 4.3.0 try later" or "554 DT:SPM …" (a spam verdict)
+        self.rcpt_answer = "250 OK"  # e.g. "550 User not found: …"
         self.answer_delay = 0.0  # seconds between taking the data and answering (a slow server)
         self._messages: list[CapturedMessage] = []
         self._lock = threading.Lock()

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from baosong.settings import Settings
+from intake.smtp_answers import Refusal, classify
 
 
 class Outcome(StrEnum):
     SENT = "sent"
     RETRY = "retry"  # nothing was delivered; try again later
-    FAILED = "failed"  # the server refused for good (5xx)
+    FAILED = "failed"  # the server refused for good (a permanent refusal, intake.smtp_answers)
     UNCERTAIN = "uncertain"  # cut off after the data went out: it may have been delivered
 
 
@@ -27,12 +28,14 @@ class Outcome(StrEnum):
 class Attempt:
     outcome: Outcome
     detail: str = ""
+    refusal: Refusal | None = None  # the server answered with a refusal (not a lost connection)
 
 
 def _answer(code: int, reply: bytes | str, step: str) -> Attempt:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-    detail = f"{step}: {code} {text}".strip()
-    return Attempt(Outcome.FAILED if 500 <= code < 600 else Outcome.RETRY, detail)
+    refusal = classify(code, " ".join(text.split()))
+    detail = f"{refusal.explanation}（{step} 服务器答复：{refusal.text}）"
+    return Attempt(Outcome.FAILED if refusal.permanent else Outcome.RETRY, detail, refusal)
 
 
 def _dot_stuffed(message: bytes) -> bytes:

@@ -40,6 +40,7 @@ CODES = {
     "NO_DOCX": "缺少 Word 附件",
     "LEGACY_WORD_FORMAT": "旧版 Word 格式",
     "MULTIPLE_DOCX": "多个 Word 附件",
+    "MULTIPLE_ITEMS": "一个文档多条信息",
     "CORRUPT_DOCX": "Word 文件损坏",
     "OVERSIZED_MESSAGE": "邮件过大",
     "CLOUD_ATTACHMENT_LINK": "超大附件链接",

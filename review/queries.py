@@ -12,7 +12,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.orm import Session, defer, selectinload
 
-from baosong.models import AuditEntry, FindingRow, Item, MailboxCursor, OutboxMessage, RawMessage, Unit
+from baosong.models import (
+    AuditEntry,
+    FindingRow,
+    Item,
+    MailboxCursor,
+    OutboxMessage,
+    RawMessage,
+    SendingAccount,
+    Unit,
+)
 from baosong.localtime import as_local, day_start_utc, month_bounds, today_bounds
 
 QUEUE_VERDICTS = ("rejected", "review")
@@ -86,6 +95,7 @@ class Health:
     waiting_messages: int
     outbox_backlog: int
     failed_sends: list[OutboxMessage]
+    sending_paused: list[SendingAccount]  # accounts the provider stopped for the day, and until when
 
 
 @dataclass(frozen=True)
@@ -202,7 +212,10 @@ def health(session: Session, now: datetime) -> Health:
             select(OutboxMessage).where(OutboxMessage.state.in_(OUTBOX_NEEDS_CLERK)).order_by(OutboxMessage.id.desc())
         )
     )
-    return Health(cursors, last_success, alarm, failed, waiting, backlog, failed_sends)
+    paused = list(
+        session.scalars(select(SendingAccount).where(SendingAccount.paused_until > now).order_by(SendingAccount.account))
+    )
+    return Health(cursors, last_success, alarm, failed, waiting, backlog, failed_sends, paused)
 
 
 def replies_for(session: Session, item_id: int) -> list[ReplyView]:

@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     Rule("NO_DOCX", E, "No .docx attached.", attachments.no_docx),
     Rule("LEGACY_WORD_FORMAT", E, ".doc or .wps instead of .docx.", attachments.legacy_word_format),
     Rule("MULTIPLE_DOCX", E, "More than one .docx: one matter per report.", attachments.multiple_docx),
+    Rule("MULTIPLE_ITEMS", E, "One .docx holding several items, each with its own title, text and date.", structure.multiple_items),
     Rule("CORRUPT_DOCX", E, "The .docx cannot be read safely: damaged, encrypted, bomb, hostile XML.", attachments.corrupt_docx),
     Rule("CLOUD_ATTACHMENT_LINK", E, "A 'large attachment' download link instead of a real attachment.", attachments.cloud_attachment_link),
     Rule("MISSING_TITLE", E, "The document has no title.", structure.missing_title),

@@ -16,7 +16,7 @@ from baosong.models.core import (
 from baosong.models.duplicates import DuplicateEntry
 from baosong.models.intake import IntakeLease
 from baosong.models.ledger import Adjustment, Adoption, Commission, Endorsement
-from baosong.models.outbox import OutboxMessage, OutboxState
+from baosong.models.outbox import OutboxMessage, OutboxState, SendingAccount
 
 __all__ = [
     "Adjustment",
@@ -36,6 +36,7 @@ __all__ = [
     "OutboxState",
     "RawMessage",
     "ReceiptCounter",
+    "SendingAccount",
     "Unit",
     "User",
     "utcnow",

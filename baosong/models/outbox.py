@@ -62,3 +62,19 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
     item: Mapped[Item | None] = relationship()
+
+
+class SendingAccount(Base):
+    """The sending account's standing with its provider, shared by every worker.
+
+    Permanent refusals in a row that do not name the recipient (`refused_ids`, the outbox rows
+    refused so far in this run) and a daily-limit refusal pause all sending until `paused_until`,
+    the start of the next office-local day.
+    """
+
+    __tablename__ = "sending_accounts"
+
+    account: Mapped[str] = mapped_column(String(320), primary_key=True)
+    refused_ids: Mapped[list] = mapped_column(default=list)
+    paused_until: Mapped[datetime | None]
+    pause_reason: Mapped[str | None] = mapped_column(Text)

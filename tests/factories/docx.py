@@ -220,6 +220,64 @@ def _add_picture(document: docx.document.Document, place: str) -> None:
         raise ValueError(place)
 
 
+# Two separate items as units paste them into one file (一事一报 broken), and one item with
+# subheadings, a subtitle or a closing line that must stay one item. Each line: (style, text),
+# style as in make_styled_docx.
+TWO_ITEMS = (
+    ("Title", "奇台县环境保护局开展秋季大气污染防治专项检查"),
+    ("plain", "11月18日，奇台县环境保护局组织执法人员对县城周边12家企业开展专项检查，下达整改通知4份。"),
+    ("plain", "审核领导：李四  撰稿人：张三  手机号：13912345678"),
+    ("Title", "奇台县环境保护局召开农村人居环境整治推进会"),
+    ("plain", "11月19日，奇台县环境保护局召开推进会，部署12个乡镇农村生活污水和垃圾治理工作。"),
+    ("plain", "审核领导：李四  撰稿人：王小红  手机号：13912345679"),
+)
+ONE_ITEM_LAYOUTS = {
+    "numbered-subheadings": (
+        ("Title", "奇台县环境保护局扎实推进秋季大气污染防治"),
+        ("plain", "11月18日，奇台县环境保护局召开专题会议，部署秋季大气污染防治工作。"),
+        ("Title", "一、强化工业企业监管"),
+        ("plain", "11月19日起，执法人员对县城周边12家企业逐一检查，下达整改通知4份。"),
+        ("Title", "二、加强扬尘污染管控"),
+        ("plain", "11月20日，对全县35处建筑工地开展扬尘专项检查，督促落实围挡和洒水措施。"),
+    ),
+    "bold-subheadings": (
+        ("centered", "奇台县环境保护局扎实推进秋季大气污染防治"),
+        ("plain", "11月18日，奇台县环境保护局召开专题会议，部署秋季大气污染防治工作。"),
+        ("bold", "强化工业企业监管"),
+        ("plain", "11月19日起，执法人员对县城周边12家企业逐一检查，下达整改通知4份。"),
+        ("bold", "加强扬尘污染管控"),
+        ("plain", "11月20日，对全县35处建筑工地开展扬尘专项检查，督促落实围挡和洒水措施。"),
+    ),
+    "subtitle-and-closing": (
+        ("centered", "守护蓝天白云"),
+        ("centered", "——奇台县环境保护局扎实推进秋季大气污染防治"),
+        ("plain", "11月18日，奇台县环境保护局召开专题会议，部署秋季大气污染防治工作，对县城周边12家企业开展专项检查。"),
+        ("centered", "奇台县环境保护局"),
+        ("centered", "2026年11月18日"),
+    ),
+    "centred-caption": (
+        ("centered", "奇台县环境保护局开展秋季大气污染防治专项检查"),
+        ("plain", "11月18日，奇台县环境保护局组织执法人员对县城周边12家企业开展专项检查，下达整改通知4份。"),
+        ("centered", "图为执法人员检查企业除尘设施"),
+        ("plain", "11月19日，执法人员对整改情况开展复查，4家企业已全部完成整改并通过验收。"),
+    ),
+}
+
+
+def make_styled_docx(lines: Sequence[tuple[str, str]], fields: Mapping[str, str] | None = SIGN_OFF) -> bytes:
+    """A document line by line, each set in a style: \"Title\", \"Heading 1\", \"centered\" (centred
+    bold), \"bold\" (a bold run, left) or \"plain\"; the sign-off lines follow unless `fields` is None."""
+    document = docx.Document()
+    for style, text in lines:
+        if style == "bold":
+            document.add_paragraph().add_run(text).bold = True
+        else:
+            _add_title(document, text, style)
+    if fields is not None:
+        _add_fields(document, fields, "one_line", "：")
+    return docx_bytes(document)
+
+
 def make_blank_template(
     fields: Mapping[str, str] | None = SIGN_OFF,
     title: str | None = None,

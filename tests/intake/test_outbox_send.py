@@ -118,7 +118,7 @@ def test_temporary_refusal_is_retried_later(sessions, mail_settings, smtp):
     smtp.data_answer = "451 4.3.0 try again later"
     send_pending(sessions, mail_settings)
     row = outbox_row(sessions, row_id)
-    assert (row.state, row.last_error.startswith("end of DATA: 451")) == (OutboxState.RETRY, True)
+    assert (row.state, "end of DATA 服务器答复：451 4.3.0 try again later" in row.last_error) == (OutboxState.RETRY, True)
 
 
 def test_permanent_refusal_fails_without_retry(sessions, mail_settings, smtp):

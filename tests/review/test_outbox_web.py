@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
 from baosong.db import transaction
-from baosong.models import AuditEntry, OutboxMessage
+from baosong.localtime import OFFICE_TZ
+from baosong.models import AuditEntry, OutboxMessage, SendingAccount
 from baosong import actions
 from tests.review.conftest import token_of
 
@@ -75,3 +78,17 @@ def test_resending_a_sent_reply_is_refused_in_chinese(clerk, sessions, item_id):
 def test_release_reply_of_an_unknown_reply_raises_an_action_error(sessions):
     with sessions() as session, pytest.raises(actions.ActionError, match="找不到编号为 404 的回复邮件"):
         actions.release_reply(session, 404, "wang")
+
+
+def test_health_page_says_when_paused_sending_resumes(clerk, sessions):
+    with transaction(sessions) as session:
+        session.add(SendingAccount(account="xinxi@163.com", paused_until=datetime(2099, 12, 5, tzinfo=OFFICE_TZ).astimezone(UTC),
+                                   pause_reason="网易邮箱：发信账号今天累计的收件人数已达上限（550 RP:TRC）"))
+    html = clerk.get("/health").text
+    assert "xinxi@163.com 将于 2099-12-05 00:00 恢复发信" in html and "550 RP:TRC" in html
+
+
+def test_health_page_shows_no_pause_once_sending_resumed(clerk, sessions):
+    with transaction(sessions) as session:
+        session.add(SendingAccount(account="xinxi@163.com", paused_until=datetime(2020, 1, 1, tzinfo=UTC)))
+    assert "发信已暂停" not in clerk.get("/health").text

@@ -66,6 +66,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_receipt_counters')),
     sa.UniqueConstraint('prefix', 'year', name=op.f('uq_receipt_counters_prefix'))
     )
+    op.create_table('sending_accounts',
+    sa.Column('account', sa.String(length=320), nullable=False),
+    sa.Column('refused_ids', sa.JSON(), nullable=False),
+    sa.Column('paused_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('pause_reason', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('account', name=op.f('pk_sending_accounts'))
+    )
     op.create_table('units',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -364,6 +371,7 @@ def downgrade() -> None:
     op.drop_table('adjustments')
     op.drop_table('users')
     op.drop_table('units')
+    op.drop_table('sending_accounts')
     op.drop_table('receipt_counters')
     with op.batch_alter_table('raw_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_raw_messages_content_key'))
