@@ -115,6 +115,22 @@ def set_unit(session: Session, item_id: int, actor: str, unit_id: int, reason: s
     return item
 
 
+def set_category(
+    session: Session, item_id: int, actor: str, category: str, reason: str = "", *, categories: tuple[str, ...]
+) -> Item:
+    """Mark an item 动态, 专报, 参阅… (one of the rule set's categories): its points and quotas follow."""
+    item = _item(session, item_id)
+    wanted = category.strip()
+    if wanted not in categories:
+        raise ActionError(f"类别「{wanted}」不是本规则集的类别（可选：{'、'.join(categories)}）")
+    if wanted == item.category:
+        raise ActionError(f"条目 {item_id} 已经是“{wanted}”类")
+    before = item.category
+    item.category = wanted
+    _audit(session, actor, "set_category", item, reason, {"from": before, "to": wanted})
+    return item
+
+
 def add_note(session: Session, item_id: int, actor: str, note: str) -> Item:
     """Append a dated note; earlier notes are kept."""
     item = _item(session, item_id)

@@ -14,6 +14,7 @@ from baosong.models import Unit
 from baosong.organisation import Organisation, load_organisation
 from baosong.registry import import_units, read_sheet, unit_refs
 from baosong.settings import Settings
+from scoring.ruleset import RuleSet, load_ruleset
 from validators.catalogue import MessageTemplate, load_messages
 from validators.case import DuplicateFinder
 from validators.duplicates import DuplicateStore
@@ -31,6 +32,11 @@ class App:
     @property
     def data_dir(self) -> Path:
         return self.settings.data_dir
+
+    @cached_property
+    def ruleset(self) -> RuleSet:
+        """The organisation's scoring rule set: item categories, points, quotas."""
+        return load_ruleset(self.settings.config_dir, self.organisation.key)
 
     @cached_property
     def messages(self) -> dict[str, MessageTemplate]:

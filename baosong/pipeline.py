@@ -36,6 +36,7 @@ from validators.firstreport import comparable_text
 from validators.findings import Finding, Verdict
 from validators.judge import JudgeContext, judge_mail
 from validators.judgement import Judgement
+from validators.tags import message_tags
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ def record(app: App, session: Session, row: RawMessage, judgement: Judgement) ->
         verdict=str(verdict),
         original_verdict=str(verdict),
         receipt=receipt,
+        category=app.ruleset.category_of(message_tags(mail, judgement.docx, submission)),
         title=submission.title if submission else "",
         text=submission.body_text if submission else "",
         fields=judgement.fields,

@@ -382,6 +382,19 @@ def _routes():
             request, db, item_id, lambda: actions.set_unit(db, item_id, user.name, _int(unit_id) or 0), "已设定报送单位。"
         )
 
+    @router.post("/items/{item_id}/category", dependencies=Csrf)
+    def set_category(
+        request: Request, item_id: int, db: Db, user: CurrentUser,
+        category: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        _visible_item(db, item_id, user)
+        categories = _state(request).ruleset.categories
+        return _act(
+            request, db, item_id,
+            lambda: actions.set_category(db, item_id, user.name, category, reason, categories=categories),
+            f"已把类别改为“{category}”。",
+        )
+
     @router.post("/items/{item_id}/note", dependencies=Csrf)
     def note(request: Request, item_id: int, db: Db, user: CurrentUser, note: Annotated[str, Form()] = "") -> Response:
         _visible_item(db, item_id, user)

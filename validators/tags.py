@@ -6,7 +6,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from intake.message import MailAttachment, ParsedMail
 from validators.case import Case
+from validators.submission import Submission
 
 _TAG = re.compile(r"【\s*([^【】]{1,12}?)\s*】")  # [ ] and ［ ］ are read as 【 】
 
@@ -21,11 +23,10 @@ def tags_in(texts: Iterable[str]) -> list[str]:
     return found
 
 
-def case_tags(case: Case) -> list[str]:
+def message_tags(mail: ParsedMail | None, docx: MailAttachment | None, submission: Submission | None) -> list[str]:
     """Tags of one message: its subject, then the Word file's name, then the document's title."""
-    texts = [
-        case.mail.subject if case.mail else "",
-        case.docx.display_name if case.docx else "",
-        case.submission.title if case.submission else "",
-    ]
-    return tags_in(texts)
+    return tags_in([mail.subject if mail else "", docx.display_name if docx else "", submission.title if submission else ""])
+
+
+def case_tags(case: Case) -> list[str]:
+    return message_tags(case.mail, case.docx, case.submission)

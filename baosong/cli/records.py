@@ -98,6 +98,7 @@ def _item_record(item: Item) -> dict:
         "receipt": item.receipt,
         "verdict": item.verdict,
         "unit": item.unit.name if item.unit else None,
+        "category": item.category,
         "title": item.title,
         "sender": item.sender,
         "subject": item.subject,
@@ -154,6 +155,25 @@ def show_item(app: AppContext, item_ref: str, as_json: bool) -> None:
             click.echo(f"  {number}. {finding.code}：{finding.message}")
 
 
+@items.command("category")
+@click.argument("item_ref", metavar="ITEM")
+@click.argument("category")
+@click.option("--reason", default="", help="改动的理由（记入操作记录）")
+@pass_app
+def set_category(app: AppContext, item_ref: str, category: str, reason: str) -> None:
+    """设定信息的类别（如 动态、专报、参阅，见规则集 scoring.toml 的 categories）。ITEM 是条目编号或收件编号。"""
+    from baosong import actions
+    from baosong.cli.console import _act, _actor, _find
+
+    opened = open_app(app.settings)
+    categories = opened.ruleset.categories
+    item = _act(
+        opened,
+        lambda s: actions.set_category(s, _find(s, item_ref).id, _actor(), category, reason, categories=categories),
+    )
+    click.echo(f"条目 {item.id}（{item.receipt or '无收件编号'}）的类别已改为“{item.category}”。")
+
+
 @items.command("import-oa")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出一行 JSON")
@@ -166,10 +186,9 @@ def import_oa(app: AppContext, path: Path, as_json: bool) -> None:
     from baosong.cli.console import _actor
     from baosong.db import transaction
     from baosong.oa_import import OaImportError, import_rows, read_export, validate
-    from scoring.ruleset import load_ruleset
 
     opened = open_app(app.settings, seed_units=True)
-    ruleset = load_ruleset(opened.organisation.config_dir, opened.organisation.key)
+    ruleset = opened.ruleset
     try:
         with transaction(opened.sessions) as session:
             rows = validate(session, read_export(path), ruleset)

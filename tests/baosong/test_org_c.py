@@ -5,10 +5,20 @@ mobile number, 1 MB photos, vague words, the file name) are off."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes, errors
+from baosong import BUNDLED_CONFIG
+from baosong.app import open_app
+from baosong.demo.samples import mail
+from baosong.models import Item
+from baosong.pipeline import ingest
+from scoring.compute import compute_month
+from scoring.ruleset import load_ruleset
+from tests.baosong.orgcases import SMALL_PHOTO, TODAY, Sent, codes, errors
+from tests.factories.docx import make_docx
+from tests.scoring.builders import YEAR, Ledger, row_of
 
 UNIT = "昌吉市"
 TITLE = "昌吉市推进老旧小区改造工程"
@@ -60,3 +70,55 @@ def test_c_judges_by_its_own_plan(rule, sent, verdict, present, absent):
 def test_an_item_that_follows_c_but_not_a_is_rejected_under_a_only():
     assert errors(ITEM.judge("C")) == set()
     assert "INVALID_PHONE" in errors(ITEM.judge("A"))  # A asks for the author's mobile number
+
+
+def test_a_tag_in_the_subject_sets_the_category_the_scoring_uses(settings):
+    raw = mail("unit01@c.example.cn", f"【参阅】{TITLE}", TODAY,
+               docs=[(f"{UNIT}{TITLE}.docx", make_docx(title=TITLE, paragraphs=BODY, fields=SIGNED))])
+    app = open_app(replace(settings, rules=replace(settings.rules, organisation="C")), seed_units=True)
+    outcome = ingest(app, raw, source="import", received_at=datetime(2026, 11, 20, 3, tzinfo=UTC))
+    with app.sessions() as session:
+        assert (outcome.verdict, session.get(Item, outcome.item_id).category) == ("accepted", "参阅")
+
+
+C = load_ruleset(BUNDLED_CONFIG, "C")
+ADOPTED = [
+    # (rule quoted from 《自治州政务信息综合积分管理办法》, category, outlets, endorsement levels, June points by hand)
+    ("被《昌吉信息(普刊)》采用的信息，每条10分", "动态", ["昌吉信息（普刊）"], [], 10),
+    ("被《昌吉信息(内刊)》采用的动态类信息……每条10分", "动态", ["昌吉信息（内刊）"], [], 10),
+    ("情况专报类信息……每条20分", "专报", ["昌吉信息（内刊）"], [], 20),
+    ("参阅参考类信息……每条40分", "参阅", ["昌吉信息（内刊）"], [], 40),
+    ("经《昌吉信息(内刊)》上报，被自治区政府办公厅信息刊物采用的信息，每条另加10分：40 + 10",
+     "参阅", ["昌吉信息（内刊）", "新疆要情"], [], 50),
+    ("州政府领导作出批示的信息，每条另加10分：10 + 10", "动态", ["昌吉信息（普刊）"], ["州"], 20),
+    ("国务院领导作出批示的信息，每条另加50分：10 + 50", "动态", ["昌吉信息（普刊）"], ["国务院"], 60),
+]
+
+
+@pytest.mark.parametrize(("rule", "category", "outlets", "levels", "points"), ADOPTED, ids=[r[0] for r in ADOPTED])
+def test_c_scores_an_adopted_item_by_its_category(rule, category, outlets, levels, points):
+    ledger = Ledger()
+    unit = ledger.unit("发改委", "州直重点部门")
+    item = ledger.item(unit, date(YEAR, 6, 2), category=category)
+    for outlet in outlets:
+        ledger.adopt(item, outlet, date(YEAR, 6, 10))
+    for level in levels:
+        ledger.endorse(item, level, date(YEAR, 6, 12))
+    assert row_of(compute_month(C, ledger.books(), YEAR, 6), unit).scores["政务"].month == points
+
+
+BONUS = [
+    # (rule quoted, items sent in June, of them adopted by 普刊, June points by hand)
+    ("各县市……每月不少于100篇并且采用率不低于5%的，每月加20分：5 × 10 + 20", 100, 5, 70),
+    ("采用率不到5%不加分：4 × 10", 100, 4, 40),
+    ("不足100篇不加分：5 × 10", 99, 5, 50),
+]
+
+
+@pytest.mark.parametrize(("rule", "sent", "adopted", "points"), BONUS, ids=[r[0] for r in BONUS])
+def test_c_monthly_bonus_for_counties(rule, sent, adopted, points):
+    ledger = Ledger()
+    unit = ledger.unit("昌吉市", "县市")
+    for item in ledger.items_for(unit, date(YEAR, 6, 2), sent)[:adopted]:
+        ledger.adopt(item, "昌吉信息（普刊）", date(YEAR, 6, 10))
+    assert row_of(compute_month(C, ledger.books(), YEAR, 6), unit).scores["政务"].month == points
