@@ -18,7 +18,9 @@ from tests.intake.imap_helpers import (  # noqa: F401 - fixtures
     pointed_at,
     run_cli,
     submission,
+    wait_until,
 )
+from tests.intake.test_imap_idle import Watcher
 from tests.factories.mail import build_mail
 from tests.providers import ProviderImapProxy
 
@@ -37,6 +39,17 @@ def test_poll_once_takes_in_mail_from_a_server_that_refuses_select_until_id(
     app = open_app(through)
     assert done.returncode == 0, done.stderr.decode()
     assert (item_count(app), netease.ids, netease.refused_selects) == (1, 1, 0)
+    app.close()
+
+
+def test_the_idle_worker_identifies_itself_and_takes_in_new_mail(imap_server: LocalImapServer, settings: Settings) -> None:
+    with ProviderImapProxy(imap_server.port, require_id=True) as netease:
+        app = open_app(pointed_at(settings, "127.0.0.1", netease.port, imap_server), seed_units=True)
+        with Watcher(app):
+            imap_server.append(submission(1))
+            recorded = wait_until(lambda: item_count(app) == 1, 30)
+
+    assert recorded and netease.refused_selects == 0 and netease.ids >= 1
     app.close()
 
 
