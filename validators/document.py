@@ -354,7 +354,7 @@ class _Candidate:
 
 
 def _analyse(story: _Story, labels: LabelSet, field_names: list[str], package: _Package) -> Submission:
-    paragraphs = _number(story.blocks)
+    paragraphs = _number(story.blocks, lambda: package.style_names)
     candidates: list[_Candidate] = []
     sign_off_blocks: set[int] = set()
     body_texts: dict[int, str] = {}
@@ -396,13 +396,29 @@ def _analyse(story: _Story, labels: LabelSet, field_names: list[str], package: _
     )
 
 
-def _number(blocks: list[_Block]) -> list[Paragraph]:
+def _number(blocks: list[_Block], style_names: Callable[[], Mapping[str, str]]) -> list[Paragraph]:
     paragraphs = []
     for block in blocks:
         if block.text.strip():
             block.index = len(paragraphs) + 1
-            paragraphs.append(Paragraph(index=block.index, text=block.text, part=block.part))
+            heading = _heading_kind(block, style_names)
+            paragraphs.append(Paragraph(index=block.index, text=block.text, part=block.part, heading=heading))
     return paragraphs
+
+
+def _heading_kind(block: _Block, style_names: Callable[[], Mapping[str, str]]) -> str | None:
+    """How a short body line is set apart as a title: its Title/Heading style, else "centred"."""
+    if block.part != "body" or not looks_like_title(block.text):
+        return None
+    properties = block.element.find(W_PPR)
+    if properties is None:
+        return None
+    style = properties.find(W_PSTYLE)
+    name = style_names().get(style.get(W_VAL, ""), "") if style is not None else ""
+    if _TITLE_STYLE.match(name):
+        return name
+    alignment = properties.find(W_JC)
+    return "centred" if alignment is not None and alignment.get(W_VAL) == "center" else None
 
 
 def _cell_text(cell: list[_Block]) -> str:

@@ -1,13 +1,16 @@
 """Rules on the document's shape: a title, a body filled in over the template's placeholders,
-and no pictures pasted into it."""
+one item per document, and no pictures pasted into it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from validators.case import PART_NAMES, Case, Hit, where
+from validators.dates import explicit_dates
 from validators.findings import Location
+from validators.submission import Paragraph, Submission
 from validators.template import BODY_PLACEHOLDERS, NOTE_HEADING, NOTE_LINES, TITLE_PLACEHOLDER
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -61,6 +64,48 @@ def template_not_filled(case: Case) -> Iterator[Hit]:
         evidence={"placeholders": places, "paragraphs": [paragraph.index for paragraph, _ in found]},
         location=Location(part=first.part, paragraph=first.index),
     )
+
+
+# A numbered section heading inside one item: 一、 （二） 3. 第四部分 一是…
+_SUBHEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十\d]+[部章节条])")
+_CAPTION = re.compile(r"\s*图[为片示：:]")
+MIN_ITEM_CHARACTERS = 30  # an item's own text, beyond its title: a date line or a 落款 is no item
+
+
+def _items(submission: Submission, today: date) -> list[Paragraph]:
+    """The titles of the items in the document: each set like the document's title, not a numbered
+    subheading or a caption, and followed by text of its own that names an exact date."""
+    title = next((p for p in submission.paragraphs if p.index == submission.title_paragraph), None)
+    if title is None or title.heading is None:
+        return []  # an unformatted title: nothing tells another item's title from a sentence
+    body = {p.index: p.text for p in submission.body}
+    sections: list[tuple[Paragraph, list[str]]] = []
+    for paragraph in submission.paragraphs:
+        if paragraph.part != "body":
+            continue
+        if paragraph.heading == title.heading and not _SUBHEADING.match(paragraph.text) and not _CAPTION.match(paragraph.text):
+            sections.append((paragraph, []))
+        elif sections and paragraph.index in body:
+            sections[-1][1].append(body[paragraph.index])
+    return [
+        heading
+        for heading, texts in sections
+        if len(_MEANINGFUL.findall("".join(texts))) >= MIN_ITEM_CHARACTERS and explicit_dates("\n".join(texts), today)
+    ]
+
+
+def multiple_items(case: Case) -> Iterator[Hit]:
+    """一事一报: two or more items, each with its own title, text and date, in one document."""
+    if case.submission is None:
+        return
+    items = _items(case.submission, case.today)
+    if len(items) >= 2:
+        titles = [item.text.strip() for item in items]
+        yield Hit(
+            params={"count": len(items), "titles": "、".join(f"“{t}”" for t in titles)},
+            evidence={"titles": titles, "paragraphs": [item.index for item in items]},
+            location=Location(part=items[1].part, paragraph=items[1].index),
+        )
 
 
 def photo_in_body(case: Case) -> Iterator[Hit]:

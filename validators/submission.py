@@ -10,6 +10,7 @@ class Paragraph:
     index: int  # 1-based, in reading order over all parts (body, tables, text boxes, headers, footers)
     text: str
     part: str  # body | table | header | footer | textbox
+    heading: str | None = None  # a short body line set as a title: its style name, or "centred"
 
 
 @dataclass(frozen=True)

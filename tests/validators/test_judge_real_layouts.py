@@ -20,9 +20,13 @@ from tests.factories.docx import (
     BRACKETED_PHONE_SIGN_OFFS,
     DEADLINE_SENTENCES,
     NUMERAL_DATE_SENTENCES,
+    ONE_ITEM_LAYOUTS,
+    SIGN_OFF,
+    TWO_ITEMS,
     docx_bytes,
     make_blank_template,
     make_docx,
+    make_styled_docx,
 )
 from tests.factories.images import make_heic
 from validators.catalogue import load_messages
@@ -189,3 +193,33 @@ def test_template_placeholders_left_in_are_template_not_filled(ctx, changes, par
 def test_template_filled_in_with_its_notes_box_left_in_is_accepted(ctx):
     judgement = check_docx(ctx, make_blank_template(title=TEMPLATE_TITLE, paragraphs=GOOD_BODY))
     assert judgement.findings == [] and judgement.fields["title"] == TEMPLATE_TITLE
+
+
+# --- one matter per report (一事一报) ----------------------------------------------------------
+
+
+def _restyled(lines, style):  # noqa: ANN001, ANN202
+    return [(style if kind == "Title" else kind, text) for kind, text in lines]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        TWO_ITEMS,
+        _restyled(TWO_ITEMS, "centered"),
+        _restyled(TWO_ITEMS, "Heading 1"),
+        [line for line in TWO_ITEMS if not line[1].startswith("审核领导")],
+    ],
+    ids=["title-style", "centred-titles", "heading-1", "one-sign-off-at-the-end"],
+)
+def test_two_items_in_one_document_are_multiple_items(ctx, lines):
+    fields = None if any(text.startswith("审核领导") for _, text in lines) else SIGN_OFF
+    judgement = check_docx(ctx, make_styled_docx(lines, fields=fields))
+    finding = next(f for f in judgement.findings if f.code == "MULTIPLE_ITEMS")
+    assert str(judgement.verdict) == "rejected" and finding.params["count"] == 2
+    assert finding.evidence["titles"] == [TWO_ITEMS[0][1], TWO_ITEMS[3][1]]
+
+
+@pytest.mark.parametrize("layout", ONE_ITEM_LAYOUTS)
+def test_subheadings_subtitles_and_captions_inside_one_item_are_not_items(ctx, layout):
+    assert "MULTIPLE_ITEMS" not in codes(check_docx(ctx, make_styled_docx(ONE_ITEM_LAYOUTS[layout])))
