@@ -50,7 +50,10 @@ DEFAULT_DUPLICATE_THRESHOLD = 0.50
 DEFAULT_REVIEW_THRESHOLD = 0.40
 KEY_SIZE = 5  # characters per candidate key
 SLOT_BYTES = 4  # posting lists hold slots as uint32
-BATCH = 5_000  # items indexed together by add_many (bounds the temporary arrays to ~50 MB)
+BATCH = 5_000  # items whose keys are computed together by add_many
+RECENT_POSTINGS = 100_000  # postings of items added one by one before they are merged with the rest
+SAMPLE_FROM = 64  # an item with more keys than this indexes one key in SAMPLE_EVERY (chosen by hash)
+SAMPLE_EVERY = 4
 MIN_CONTENT = 10  # characters after normalising; a shorter text says too little to be anyone's duplicate
 
 SIGNOFF_LABELS = (
@@ -104,6 +107,15 @@ def index_keys(normalised: str) -> np.ndarray:
     for offset in range(KEY_SIZE):
         keys = keys * np.uint64(1_000_003) + codes[offset : len(codes) - KEY_SIZE + 1 + offset]
     return np.unique(keys)
+
+
+def indexed_keys(normalised: str) -> np.ndarray:
+    """The keys an item is indexed under: all of a short item's, one in SAMPLE_EVERY of a longer
+    one's (the same ones in every copy, so copies still meet; queries look up all their keys)."""
+    keys = index_keys(normalised)
+    if len(keys) <= SAMPLE_FROM:
+        return keys
+    return keys[(keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(62) == 0]
 
 
 def _codes(normalised: str, width: int) -> np.ndarray:
@@ -241,12 +253,68 @@ class DuplicateConfig:
         return cls(**section)
 
 
-def in_window(entry_date: date, window: int, *, on: date) -> bool:
-    return entry_date >= on - timedelta(days=window)
+class _Column:
+    """A growable numpy array (one value per slot), grown by a quarter at a time."""
+
+    def __init__(self, dtype: type) -> None:
+        self._data = np.empty(0, dtype=dtype)
+        self.size = 0
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self.size]
+
+    def extend(self, values: np.ndarray) -> None:
+        need = self.size + len(values)
+        if need > len(self._data):
+            grown = np.empty(max(need, len(self._data) * 5 // 4), dtype=self._data.dtype)
+            grown[: self.size] = self.values
+            self._data = grown
+        self._data[self.size : need] = values
+        self.size = need
+
+    @property
+    def nbytes(self) -> int:
+        return self.values.nbytes
+
+
+class _Postings:
+    """(key, slot) pairs sorted by key, in two numpy arrays; `lookup` finds a key's run by bisection."""
+
+    def __init__(self, keys: np.ndarray | None = None, slots: np.ndarray | None = None) -> None:
+        self.keys = np.empty(0, dtype=np.uint64) if keys is None else keys
+        self.slots = np.empty(0, dtype=np.uint32) if slots is None else slots
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @classmethod
+    def merged(cls, parts: Sequence[_Postings]) -> _Postings:
+        keys = np.concatenate([p.keys for p in parts])
+        order = np.argsort(keys, kind="stable")  # stable: slots stay ascending within a key
+        slots = np.concatenate([p.slots for p in parts])[order]
+        return cls(keys[order], slots)
+
+    def inserted(self, other: _Postings) -> _Postings:
+        """These postings with `other` (sorted, slots above ours) put in place: no full sort."""
+        at = np.searchsorted(self.keys, other.keys, "right")
+        return _Postings(np.insert(self.keys, at, other.keys), np.insert(self.slots, at, other.slots))
+
+    def runs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
+
+    def without(self, keys: np.ndarray) -> _Postings:
+        keep = ~np.isin(self.keys, keys)
+        return _Postings(self.keys[keep], self.slots[keep])
 
 
 class DuplicateIndex:
-    """In-memory inverted index over accepted items, with the final rapidfuzz scoring."""
+    """Inverted index over accepted items, held in numpy arrays, with the final rapidfuzz scoring.
+
+    Per item (by slot): id, acceptance day, alive flag, and one record — unit, receipt and the
+    normalised text — as UTF-16 in one shared buffer. Postings are (key, slot) pairs sorted by key:
+    a large part built in bulk and a small part for items added since, merged when it grows.
+    No Python object is kept per item or per key, so memory stays close to the arrays' own size."""
 
     def __init__(
         self,
@@ -262,62 +330,84 @@ class DuplicateIndex:
         self.probes = probes  # how many of the query's rarest keys are looked up
         self.candidates = candidates  # how many items are scored in full
         self.max_postings = max_postings  # a key in more items than this is never looked up
-        self._entries: list[IndexedItem | None] = []  # by slot; None once removed or replaced
-        self._slots: dict[int, int] = {}  # item id -> slot
-        # key -> slots as little-endian uint32; bytearrays are invisible to the garbage collector,
-        # which would otherwise walk millions of posting lists on every full collection.
-        self._postings: dict[int, bytearray] = {}
-        self._common: set[int] = set()  # keys dropped for being in too many items
+        self._ids = _Column(np.int64)
+        self._days = _Column(np.int32)  # date.toordinal() of acceptance
+        self._alive = _Column(np.bool_)
+        self._starts = _Column(np.int64)  # where each slot's record starts in _records
+        self._records = bytearray()  # "unit\x1freceipt\x1fnormalised" per slot, UTF-16-LE
+        self._main = _Postings()
+        self._recent = _Postings()  # items added one by one since the last merge
+        self._common = np.empty(0, dtype=np.uint64)  # keys dropped for being in too many items, sorted
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return int(np.count_nonzero(self._alive.values))
 
     def __contains__(self, item_id: int) -> bool:
-        return item_id in self._slots
+        return bool(np.any((self._ids.values == item_id) & self._alive.values))
+
+    @property
+    def nbytes(self) -> int:
+        """Size of the index's own arrays."""
+        columns = self._ids.nbytes + self._days.nbytes + self._alive.nbytes + self._starts.nbytes
+        postings = sum(p.keys.nbytes + p.slots.nbytes for p in (self._main, self._recent))
+        return columns + len(self._records) + postings + self._common.nbytes
 
     def add(self, entry: IndexedItem) -> None:
         """Index `entry`, replacing an earlier version of the same item."""
         self.add_many([entry])
 
     def add_many(self, entries: Iterable[IndexedItem]) -> None:
-        """Index many entries; posting lists grow once per key and batch, not once per item."""
+        """Index many entries; the postings are sorted once for all of them, not once per item."""
         remaining = iter(entries)
+        parts = []
         while batch := list(islice(remaining, BATCH)):
-            self._add_batch(batch)
-
-    def _add_batch(self, batch: list[IndexedItem]) -> None:
-        key_lists, slots = [], []
-        for entry in batch:
-            self.remove(entry.item_id)
-            slot = len(self._entries)
-            self._entries.append(entry)
-            self._slots[entry.item_id] = slot
-            key_lists.append(index_keys(entry.normalised))
-            slots.append(slot)
-        keys = np.concatenate(key_lists)
-        if not len(keys):
+            parts.append(self._add_batch(batch))
+        if not parts:
             return
-        owners = np.repeat(np.array(slots, dtype="<u4"), [len(k) for k in key_lists])
-        order = np.argsort(keys, kind="stable")  # stable: slots stay ascending within a key
-        keys, data = keys[order], owners[order].tobytes()
-        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        ends = np.append(starts[1:], len(keys))
-        limit = self.max_postings * SLOT_BYTES
-        for key, start, end in zip(keys[starts].tolist(), (starts * SLOT_BYTES).tolist(), (ends * SLOT_BYTES).tolist()):
-            postings = self._postings.get(key)
-            if postings is None:
-                if key in self._common:
-                    continue
-                postings = self._postings[key] = bytearray()
-            postings += data[start:end]
-            if len(postings) > limit:
-                del self._postings[key]
-                self._common.add(key)
+        added = _Postings.merged(parts)
+        if len(added) + len(self._recent) > max(RECENT_POSTINGS, len(self._main) // 8):
+            self._main = self._trimmed(_Postings.merged([self._main, self._recent, added]))
+            self._recent = _Postings()
+        else:
+            self._recent = self._recent.inserted(added.without(self._common))
+
+    def _add_batch(self, batch: list[IndexedItem]) -> _Postings:
+        ids = np.array([entry.item_id for entry in batch], dtype=np.int64)
+        self._alive.values[np.isin(self._ids.values, ids)] = False  # earlier versions of these items
+        first = self._ids.size
+        starts, key_lists = [], []
+        for entry in batch:
+            starts.append(len(self._records))
+            self._records += f"{entry.unit}\x1f{entry.receipt or ''}\x1f{entry.normalised}".encode("utf-16-le")
+            key_lists.append(indexed_keys(entry.normalised))
+        self._ids.extend(ids)
+        self._days.extend(np.array([entry.date.toordinal() for entry in batch], dtype=np.int32))
+        self._alive.extend(np.ones(len(batch), dtype=np.bool_))
+        self._starts.extend(np.array(starts, dtype=np.int64))
+        slots = np.arange(first, first + len(batch), dtype=np.uint32)
+        keys = np.concatenate(key_lists) if key_lists else np.empty(0, dtype=np.uint64)
+        return _Postings(keys, np.repeat(slots, [len(k) for k in key_lists]))
+
+    def _trimmed(self, postings: _Postings) -> _Postings:
+        """Drop the keys found in more than max_postings items (and remember them)."""
+        keys = postings.keys
+        if not len(keys):
+            return postings
+        edges = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1], [True])))
+        counts = np.diff(edges)
+        common = keys[edges[:-1][counts > self.max_postings]]
+        if not len(common):
+            return postings
+        self._common = np.union1d(self._common, common)
+        return postings.without(common)
 
     def remove(self, item_id: int) -> None:
-        slot = self._slots.pop(item_id, None)
-        if slot is not None:
-            self._entries[slot] = None  # its postings are skipped from now on
+        self._alive.values[self._ids.values == item_id] = False  # its postings are skipped from now on
+
+    def _record(self, slot: int) -> tuple[str, str | None, str]:
+        end = int(self._starts.values[slot + 1]) if slot + 1 < self._starts.size else len(self._records)
+        unit, receipt, normalised = self._records[int(self._starts.values[slot]) : end].decode("utf-16-le").split("\x1f", 2)
+        return unit, receipt or None, normalised
 
     def find(
         self,
@@ -338,34 +428,34 @@ class DuplicateIndex:
         grams = shingles(query)
         query_facts = facts(query)
         matches = []
-        for entry in self._candidates(index_keys(query).tolist(), on=on, exclude=exclude_item_id):
-            comparison = compare(grams, query_facts, entry.normalised, floor=self.config.review_threshold)
+        for slot in self._candidates(index_keys(query), on=on, exclude=exclude_item_id):
+            unit, receipt, normalised = self._record(slot)
+            comparison = compare(grams, query_facts, normalised, floor=self.config.review_threshold)
             score = comparison.similarity
             if score >= self.config.review_threshold:
                 # Same wording and figures on another date: a corrected resend or the next routine
                 # meeting; only a clerk can tell, so it is never more than a possible duplicate.
                 duplicate = score >= self.config.duplicate_threshold and not comparison.dates_differ
-                matches.append(DuplicateMatch(entry.item_id, entry.receipt, entry.unit, entry.date, score, duplicate))
+                day = date.fromordinal(int(self._days.values[slot]))
+                matches.append(DuplicateMatch(int(self._ids.values[slot]), receipt, unit, day, score, duplicate))
         return sorted(matches, key=_first_report_first)
 
-    def _candidates(self, keys: Iterable[int], *, on: date, exclude: int | None) -> list[IndexedItem]:
-        """Items that share most of the query's rarest keys, within the window."""
-        lists = [p for p in map(self._postings.get, keys) if p is not None]
-        if not lists:
+    def _candidates(self, keys: np.ndarray, *, on: date, exclude: int | None) -> list[int]:
+        """Slots of the items that share most of the query's rarest keys, within the window."""
+        parts = [(postings, *postings.runs(keys)) for postings in (self._main, self._recent)]
+        lengths = sum(ends - starts for _, starts, ends in parts)  # items per query key, both parts
+        found = np.flatnonzero(lengths)
+        if not len(found):
             return []
-        rarest = b"".join(heapq.nsmallest(self.probes, lists, key=len))
-        slots, hits = np.unique(np.frombuffer(rarest, dtype="<u4"), return_counts=True)
-        chosen = []
-        for slot in slots[np.argsort(-hits, kind="stable")].tolist():
-            entry = self._entries[slot]
-            if entry is None or entry.item_id == exclude:
-                continue
-            if not in_window(entry.date, self.config.window, on=on):
-                continue
-            chosen.append(entry)
-            if len(chosen) == self.candidates:
-                break
-        return chosen
+        rarest = found[np.argsort(lengths[found], kind="stable")[: self.probes]].tolist()
+        pieces = [postings.slots[starts[k] : ends[k]] for postings, starts, ends in parts for k in rarest]
+        slots, hits = np.unique(np.concatenate(pieces), return_counts=True)
+        slots = slots[np.argsort(-hits, kind="stable")]
+        since = (on - timedelta(days=self.config.window)).toordinal()
+        keep = self._alive.values[slots] & (self._days.values[slots] >= since)
+        if exclude is not None:
+            keep &= self._ids.values[slots] != exclude
+        return slots[keep][: self.candidates].tolist()
 
 
 def _first_report_first(match: DuplicateMatch) -> tuple:
