@@ -64,6 +64,16 @@ class WebSettings:
     port: int = _key(8000, "管理台端口")
     secret_key: str = _key("", "会话签名密钥：请用环境变量 BAOSONG_WEB_SECRET_KEY 提供；留空则每次启动随机生成")
     secure_cookies: bool = _key(False, "通过 HTTPS 提供管理台时设为 true")
+    session_hours: float = _key(12.0, "登录后最长有效时间（小时）：到时须重新登录，不因操作而延长")
+    idle_minutes: int = _key(120, "多少分钟没有任何操作就自动退出登录")
+    trusted_proxies: tuple[str, ...] = _key(
+        (),
+        "管理台前面的反向代理（如 nginx）的地址或网段，如 [\"127.0.0.1\"]；只信任这些地址转来的 X-Forwarded-For。"
+        "留空则不信任任何转发头，按直接连接的地址计算登录失败次数",
+    )
+    login_failures_per_account: int = _key(5, "同一账号连续登录失败几次后暂停登录")
+    login_failures_per_address: int = _key(20, "同一来源地址登录失败几次后暂停登录（多名工作人员共用一个出口地址时可调大）")
+    login_lockout_minutes: int = _key(15, "登录失败计数的时间窗口和暂停时长（分钟）")
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,8 @@ def _cast(value: str, like: Any) -> Any:
         if value.strip().lower() in {"0", "false", "no", "off", ""}:
             return False
         raise ValueError(f"不是布尔值：{value!r}")
+    if isinstance(like, tuple):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
     if isinstance(like, int):
         return int(value)
     if isinstance(like, float):
@@ -149,7 +161,7 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         unknown = set(given) - known
         if unknown:
             raise ValueError(f"配置文件 [{section}] 中有未知的设置项：{', '.join(sorted(unknown))}")
-        changes = dict(given)
+        changes = {key: tuple(value) if isinstance(value, list) else value for key, value in given.items()}
         for key in known:
             env = environ.get(f"BAOSONG_{section.upper()}_{key.upper()}")
             if env is not None:
@@ -175,8 +187,14 @@ def commented_toml(settings: Settings | None = None) -> str:
                 rendered = "true" if value else "false"
             elif isinstance(value, int | float):
                 rendered = str(value)
+            elif isinstance(value, tuple):
+                rendered = "[" + ", ".join(_quoted(str(v)) for v in value) + "]"
             else:
-                rendered = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                rendered = _quoted(str(value))
             lines.append(f"{f.name} = {rendered}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -7,12 +7,13 @@ thumbnails).
 
 from __future__ import annotations
 
+import math
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -31,7 +32,20 @@ from baosong.organisation import load_organisation
 from baosong.settings import Settings
 from baosong import actions
 from review import books, queries, reports
-from review.auth import LoginThrottle, authenticate
+from review.auth import (
+    AccountError,
+    LoginThrottle,
+    Network,
+    SessionPolicy,
+    authenticate,
+    client_address,
+    end_session,
+    open_session,
+    password_matches,
+    proxy_networks,
+    session_user,
+    set_password,
+)
 from review.csrf import csrf_token, require_csrf
 from review.forms import Posted, clean_text, for_form, month_text, parse_month
 from review.highlight import highlight, located
@@ -73,6 +87,7 @@ SECURITY_HEADERS = {
 DOWNLOAD_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+SESSION_KEY = "session"  # the cookie's log-in token; the sessions table holds its hash
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # control, format (bidi overrides), line/paragraph separators
 
 
@@ -89,8 +104,15 @@ class ConsoleState:
     monthly_minimum: queries.MonthlyMinimum
     ruleset: RuleSet
     throttle: LoginThrottle
+    policy: SessionPolicy
+    proxies: tuple[Network, ...]
     templates: Jinja2Templates
     clock: Callable[[], datetime]
+
+    def address(self, request: Request) -> str:
+        """The client's address, from `X-Forwarded-For` only when a configured proxy connected."""
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.get("x-forwarded-for"), self.proxies)
 
 
 def create_console(
@@ -106,8 +128,10 @@ def create_console(
     """The console as an ASGI app; `baosong serve` and `baosong run` hand it to uvicorn.
 
     `ruleset` scores the books (outlets, endorsement levels, adjustment kinds, the 通报); by
-    default the one of the organisation named in the settings.
+    default the one of the organisation named in the settings. `throttle` limits failed log-ins;
+    by default as `[web]` sets it.
     """
+    web = settings.web
     app = FastAPI(title="baosong 管理台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.console = ConsoleState(
         settings=settings,
@@ -115,7 +139,13 @@ def create_console(
         receipt_prefix=receipt_prefix,
         monthly_minimum=monthly_minimum or (lambda unit: None),
         ruleset=ruleset or _organisation_ruleset(settings),
-        throttle=throttle or LoginThrottle(),
+        throttle=throttle or LoginThrottle(
+            per_account=web.login_failures_per_account,
+            per_address=web.login_failures_per_address,
+            window=timedelta(minutes=web.login_lockout_minutes),
+        ),
+        policy=SessionPolicy(lifetime=timedelta(hours=web.session_hours), idle=timedelta(minutes=web.idle_minutes)),
+        proxies=proxy_networks(web.trusted_proxies),
         templates=_templates(),
         clock=clock,
     )
@@ -124,7 +154,7 @@ def create_console(
         SessionMiddleware,
         secret_key=settings.web.secret_key or secrets.token_urlsafe(32),
         session_cookie="baosong_session",
-        max_age=12 * 3600,
+        max_age=int(web.session_hours * 3600),
         same_site="lax",
         https_only=settings.web.secure_cookies,
     )
@@ -186,8 +216,10 @@ Db = Annotated[Session, Depends(_db)]
 
 
 def _current_user(request: Request, db: Db) -> User:
-    user_id = request.session.get("user_id")
-    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    token = request.session.get(SESSION_KEY)
+    state = _state(request)
+    user = session_user(db, token, state.clock(), state.policy) if isinstance(token, str) else None
+    db.commit()
     if user is None:
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(wanted if request.method == "GET" else "/")
@@ -244,32 +276,71 @@ def _routes():
         password: Annotated[str, Form()] = "",
         next: Annotated[str, Form()] = "/",
     ) -> Response:
-        throttle = _state(request).throttle
-        address = request.client.host if request.client else "unknown"
-        if throttle.blocked(address):
-            minutes = max(1, throttle.seconds_left(address) // 60)
+        state = _state(request)
+        address = state.address(request)
+        wait = state.throttle.take(state.sessions, name, address, state.clock())
+        if wait:
             response = _page(
                 request, "login.html", None, next=_safe_next(next),
-                error=f"登录失败次数过多，请约 {minutes} 分钟后再试。",
+                error=f"登录失败次数过多，请约 {math.ceil(wait / 60)} 分钟后再试。",
             )
             response.status_code = 429
             return response
         user = authenticate(db, name, password)
         if user is None:
-            throttle.record_failure(address)
+            db.commit()
             response = _page(request, "login.html", None, next=_safe_next(next), error="用户名或密码不正确。")
             response.status_code = 401
             return response
+        token = open_session(db, user, state.clock(), state.policy)
         db.commit()
-        throttle.reset(address)
+        state.throttle.succeeded(state.sessions, name, address)
         request.session.clear()
-        request.session["user_id"] = user.id
+        request.session[SESSION_KEY] = token
         return _back(_safe_next(next))
 
     @router.post("/logout", dependencies=Csrf)
-    def logout(request: Request) -> Response:
+    def logout(request: Request, db: Db) -> Response:
+        token = request.session.get(SESSION_KEY)
+        if isinstance(token, str):
+            end_session(db, token)
+            db.commit()
         request.session.clear()
         return _back("/login")
+
+    @router.get("/account/password", response_class=HTMLResponse)
+    def password_form(request: Request, user: CurrentUser) -> HTMLResponse:
+        return _page(request, "password.html", user, errors={})
+
+    @router.post("/account/password", dependencies=Csrf)
+    def change_password(
+        request: Request, db: Db, user: CurrentUser,
+        current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = "", again: Annotated[str, Form()] = "",
+    ) -> Response:
+        state = _state(request)
+        address = state.address(request)
+        errors = {}
+        if state.throttle.take(state.sessions, user.name, address, state.clock()):
+            errors["current"] = "原密码错误次数过多，请稍后再试。"
+        elif not password_matches(user, current):
+            errors["current"] = "原密码不正确。"
+        else:
+            state.throttle.succeeded(state.sessions, user.name, address)
+            if new != again:
+                errors["again"] = "两次输入的新密码不一致。"
+            else:
+                try:
+                    set_password(db, user, new)
+                except AccountError as exc:
+                    errors["new"] = str(exc)
+        if errors:
+            response = _page(request, "password.html", user, errors=errors)
+            response.status_code = 422
+            return response
+        request.session[SESSION_KEY] = open_session(db, user, state.clock(), state.policy)
+        db.commit()
+        _flash(request, "密码已修改。其他浏览器和设备上的登录都已退出，需要用新密码重新登录。")
+        return _back("/")
 
     @router.get("/", response_class=HTMLResponse)
     def overview(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:

@@ -15,6 +15,7 @@ from baosong.db import transaction
 from baosong.models import Item
 
 if TYPE_CHECKING:
+    import uvicorn
     from fastapi import FastAPI
 
 SHELL_ACTOR_PREFIX = "shell:"
@@ -36,6 +37,14 @@ def build_console(opened) -> FastAPI:  # noqa: ANN001 - baosong.app.App, importe
     )
 
 
+def web_server(console: FastAPI, host: str, port: int) -> uvicorn.Server:
+    """The console's HTTP server. uvicorn's own proxy-header handling is off (by default it believes
+    `X-Forwarded-For` from any loopback peer); the console trusts only `[web] trusted_proxies`."""
+    import uvicorn
+
+    return uvicorn.Server(uvicorn.Config(console, host=host, port=port, log_level="warning", proxy_headers=False))
+
+
 def _open(app: AppContext):
     from baosong.app import open_app
 
@@ -48,13 +57,11 @@ def _open(app: AppContext):
 @pass_app
 def serve(app: AppContext, host: str | None, port: int | None) -> None:
     """只启动审核管理台（网页）。"""
-    import uvicorn
-
     opened = _open(app)
     host = host or app.settings.web.host
     port = port or app.settings.web.port
     click.echo(f"管理台地址：http://{host}:{port}/  （按 Ctrl+C 停止）")
-    uvicorn.run(build_console(opened), host=host, port=port, log_level="warning")
+    web_server(build_console(opened), host, port).run()
 
 
 @click.group()

@@ -14,7 +14,7 @@ from rich.console import Console
 @click.option("--port", default=8000, show_default=True, help="管理台端口")
 def demo(serve: bool, host: str, port: int) -> None:
     """演示：启动本地收发信服务器，投递示例邮件，自动审核、回复、记账，并打开管理台。"""
-    from baosong.cli.console import build_console
+    from baosong.cli.console import build_console, web_server
     from baosong.demo.run import DEMO_USER, run_demo, summary_table
 
     console = Console()
@@ -29,13 +29,11 @@ def demo(serve: bool, host: str, port: int) -> None:
         if not run.as_expected:
             console.print("[red]有示例的结论与预期不同，请检查上表。[/]")
         if serve:
-            import uvicorn
-
             console.print(
                 f"\n[bold]管理台[/]：http://{host}:{port}/　账号 [bold]{DEMO_USER}[/]　密码 [bold]{run.password}[/]"
             )
             console.print("按 Ctrl-C 结束演示。")
-            uvicorn.run(build_console(app), host=host, port=port, log_level="warning")
+            web_server(build_console(app), host, port).run()
     finally:
         imap.stop()
         smtp.stop()

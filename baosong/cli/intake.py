@@ -102,12 +102,9 @@ def run(app: AppContext, no_web: bool) -> None:
     opened = open_app(settings, seed_units=True)
     web = None
     if not no_web:
-        import uvicorn
+        from baosong.cli.console import build_console, web_server
 
-        from baosong.cli.console import build_console
-
-        config = uvicorn.Config(build_console(opened), host=settings.web.host, port=settings.web.port, log_level="warning")
-        web = uvicorn.Server(config)
+        web = web_server(build_console(opened), settings.web.host, settings.web.port)
     worker = Worker(opened, web=web)
 
     def ready() -> None:

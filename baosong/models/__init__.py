@@ -1,6 +1,6 @@
 """All tables, imported explicitly so metadata and migrations see every one."""
 
-from baosong.models.accounts import User
+from baosong.models.accounts import ConsoleSession, LoginFailures, User
 from baosong.models.base import Base, utcnow
 from baosong.models.core import (
     AttachmentRow,
@@ -22,6 +22,7 @@ __all__ = [
     "Adjustment",
     "Adoption",
     "Commission",
+    "ConsoleSession",
     "DuplicateEntry",
     "Endorsement",
     "AttachmentRow",
@@ -30,6 +31,7 @@ __all__ = [
     "FindingRow",
     "IntakeLease",
     "Item",
+    "LoginFailures",
     "MailboxCursor",
     "MailboxMessage",
     "OutboxMessage",

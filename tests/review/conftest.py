@@ -63,7 +63,7 @@ def accepted_item(sessions: sessionmaker[Session], item_id: int) -> int:
 
 @pytest.fixture
 def throttle() -> LoginThrottle:
-    return LoginThrottle(max_failures=3, window_seconds=300)
+    return LoginThrottle(per_account=3, per_address=3, window=timedelta(minutes=5))
 
 
 @pytest.fixture

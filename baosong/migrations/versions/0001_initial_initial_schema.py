@@ -24,6 +24,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_leases')),
     sa.UniqueConstraint('name', name=op.f('uq_intake_leases_name'))
     )
+    op.create_table('login_failures',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('window_start', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_failures'))
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_failures_window_start'), ['window_start'], unique=False)
+
     op.create_table('mailbox_cursors',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('mailbox', sa.String(length=300), nullable=False),
@@ -89,6 +98,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=False),
+    sa.Column('disabled', sa.Boolean(), nullable=False),
     sa.Column('created', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_login', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
@@ -111,6 +121,18 @@ def upgrade() -> None:
     with op.batch_alter_table('adjustments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_adjustments_dated_on'), ['dated_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_adjustments_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('console_sessions',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_console_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_console_sessions'))
+    )
+    with op.batch_alter_table('console_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_console_sessions_created'), ['created'], unique=False)
+        batch_op.create_index(batch_op.f('ix_console_sessions_user_id'), ['user_id'], unique=False)
 
     op.create_table('items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -364,6 +386,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_items_queue')
 
     op.drop_table('items')
+    with op.batch_alter_table('console_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_console_sessions_user_id'))
+        batch_op.drop_index(batch_op.f('ix_console_sessions_created'))
+
+    op.drop_table('console_sessions')
     with op.batch_alter_table('adjustments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_adjustments_unit_id'))
         batch_op.drop_index(batch_op.f('ix_adjustments_dated_on'))
@@ -378,5 +405,9 @@ def downgrade() -> None:
 
     op.drop_table('raw_messages')
     op.drop_table('mailbox_cursors')
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_failures_window_start'))
+
+    op.drop_table('login_failures')
     op.drop_table('intake_leases')
     # ### end Alembic commands ###
