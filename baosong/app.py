@@ -14,6 +14,7 @@ from baosong.models import Unit
 from baosong.organisation import Organisation, load_organisation
 from baosong.registry import import_units, read_sheet, unit_refs
 from baosong.settings import Settings
+from intake.authresults import trusted_ids
 from scoring.ruleset import RuleSet, load_ruleset
 from validators.catalogue import MessageTemplate, load_messages
 from validators.case import DuplicateFinder
@@ -62,7 +63,10 @@ class App:
         )
 
     def judge_context(self, duplicates: DuplicateFinder | None = None) -> JudgeContext:
-        return JudgeContext(self.organisation.checks, self.registry(), self.messages, duplicates or self.duplicates)
+        return JudgeContext(
+            self.organisation.checks, self.registry(), self.messages, duplicates or self.duplicates,
+            trusted_ids(self.settings.mailbox.authserv_id),
+        )
 
     def close(self) -> None:
         self.engine.dispose()

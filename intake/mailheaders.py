@@ -26,6 +26,7 @@ MAX_ID_CHARS = 998
 MAX_ADDRESS_CHARS = 1_000
 MAX_REFERENCES = 100
 EARLIEST_PLAUSIBLE_YEAR = 1980
+MAX_AUTH_RESULTS, MAX_AUTH_RESULT_CHARS = 20, 4000  # far more than any relay chain writes
 HEADER_BLOCK_PEEK = 65536
 
 _ADDRESS = re.compile(r"[^\s<>\"'@,;:()\[\]]+@[^\s<>\"'@,;:()\[\]]+")
@@ -44,6 +45,7 @@ class Envelope:
     references: list[str]
     headers: dict[str, str]
     raw_headers: dict[str, str]  # every header, lower-case name → first raw value (for robot checks)
+    authentication_results: tuple[str, ...] = ()  # every Authentication-Results value, top first
 
 
 def first_headers(message: Message) -> dict[str, str]:
@@ -72,6 +74,11 @@ def read_envelope(message: Message, fallbacks: Iterable[str], defects: list[str]
         references=_ascii(raw.get("references", "")).split()[:MAX_REFERENCES],
         headers=decoded,
         raw_headers=raw,
+        authentication_results=tuple(
+            _ascii(_FOLD.sub("", value))[:MAX_AUTH_RESULT_CHARS]
+            for name, value in message.raw_items()
+            if name.strip().lower() == "authentication-results"
+        )[:MAX_AUTH_RESULTS],
     )
 
 

@@ -210,6 +210,7 @@ def _assemble(raw: bytes, envelope: Envelope, content_type: str, found: _Found, 
         defects=list(dict.fromkeys(found.defects)),
         size=len(raw),
         headers=envelope.headers,
+        authentication_results=envelope.authentication_results,
     )
 
 

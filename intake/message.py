@@ -50,3 +50,4 @@ class ParsedMail:
     defects: list[str] = field(default_factory=list)  # parser defects and limits hit, for evidence
     size: int = 0  # raw bytes
     headers: dict[str, str] = field(default_factory=dict)  # selected decoded headers (lower-case keys)
+    authentication_results: tuple[str, ...] = ()  # raw Authentication-Results values, top first (RFC 8601)

@@ -39,6 +39,7 @@ class Case:
     unit_source: str | None = None
     duplicates: DuplicateFinder | None = None
     exclude_item_id: int | None = None
+    trusted_authserv: tuple[str, ...] = ()  # authserv-ids whose Authentication-Results count
     memo: dict[str, Any] = field(default_factory=dict)  # lookups shared by several rules
 
 

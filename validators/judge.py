@@ -28,6 +28,7 @@ class JudgeContext:
     registry: Registry
     messages: dict[str, catalogue.MessageTemplate]
     duplicates: DuplicateFinder | None = None
+    trusted_authserv: tuple[str, ...] = ()  # `[mailbox] authserv_id`: whose Authentication-Results count
 
 
 def _is_photo(attachment: MailAttachment) -> bool:
@@ -78,6 +79,7 @@ def judge_mail(
         docx=word_files[0] if len(word_files) == 1 else None,
         duplicates=ctx.duplicates,
         exclude_item_id=exclude_item_id,
+        trusted_authserv=ctx.trusted_authserv,
     )
     case.unit, case.unit_source = identify_unit(case)
     return _finish(case, ctx)

@@ -14,6 +14,7 @@ from baosong.db import make_engine, session_factory
 from baosong.organisation import ConfigError, load_organisation
 from baosong.output import json_line, judgement_json, judgement_text
 from baosong.registry import refs_from_sheet, unit_refs
+from intake.authresults import trusted_ids
 from intake.mailparse import parse_mail
 from intake.message import MailAttachment
 from validators.catalogue import load_messages
@@ -65,7 +66,9 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: b
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     registry, finder = _registry_and_duplicates(app, organisation, duplicates)
-    ctx = JudgeContext(organisation.checks, registry, load_messages(settings.config_dir), finder)
+    ctx = JudgeContext(
+        organisation.checks, registry, load_messages(settings.config_dir), finder, trusted_ids(settings.mailbox.authserv_id)
+    )
     rejected = False
     for path in paths:
         data = path.read_bytes()
