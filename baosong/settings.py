@@ -33,6 +33,13 @@ class MailboxSettings:
     idle: bool = _key(True, "服务器支持时使用 IMAP IDLE，新邮件几秒内处理")
     idle_renew_seconds: int = _key(300, "IDLE 连接每隔多少秒重新发起")
     timeout_seconds: int = _key(60, "网络超时（秒）")
+    authserv_id: str = _key(
+        "",
+        "收信服务器在 Authentication-Results 邮件头中写的服务器标识（authserv-id）：只采信这些标识的发件人验证结果，"
+        "登记单位的邮箱未通过 SPF/DKIM/DMARC 验证时转人工审核。多个用逗号分隔，* 匹配任意字符。"
+        "QQ 邮箱写 mx.qq.com；网易 126/163 写收信服务器短名如 mx19（填 mx*）；"
+        "腾讯企业邮、新浪等请在网页版“查看原文/邮件头”中看 Authentication-Results: 后的第一个词。留空则不检查",
+    )
 
 
 @dataclass(frozen=True)
