@@ -81,6 +81,8 @@ class CheckRules:
     duplicate_window: str | int
     duplicate_threshold: float
     review_threshold: float
+    template_sign_off: str  # `baosong template`: the sign-off line ("" for none)
+    template_notes: tuple[str, ...]  # `baosong template`: the lines of the 填报须知 box
 
 
 OFF = "off"
@@ -119,6 +121,8 @@ def _checks_from(data: dict[str, Any], config_dir: Path) -> CheckRules:
             duplicate_window=data["duplicates"]["window"],
             duplicate_threshold=float(data["duplicates"]["duplicate_threshold"]),
             review_threshold=float(data["duplicates"]["review_threshold"]),
+            template_sign_off=str(data["template"]["sign_off"]),
+            template_notes=tuple(str(line) for line in data["template"]["notes"]),
         )
     except (KeyError, TypeError, ValueError, OSError, re.error, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"检查规则配置有误：{exc!r}") from exc

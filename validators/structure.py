@@ -11,7 +11,7 @@ from validators.case import PART_NAMES, Case, Hit, where
 from validators.dates import explicit_dates
 from validators.findings import Location
 from validators.submission import Paragraph, Submission
-from validators.template import BODY_PLACEHOLDERS, NOTE_HEADING, NOTE_LINES, TITLE_PLACEHOLDER
+from validators.template import BODY_PLACEHOLDERS, NOTE_HEADING, TITLE_PLACEHOLDER
 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 MIN_BODY_CHARACTERS = 10
@@ -32,17 +32,15 @@ def empty_body(case: Case) -> Iterator[Hit]:
 
 _SPACES = re.compile(r"\s+")
 # what of `baosong template` is left → where it belongs; the notes box counts once it is item text
-# (its tagged content control is skipped by the reader, so a unit may leave the box in)
-_PLACEHOLDERS = (
-    ((TITLE_PLACEHOLDER,), "标题"),
-    (BODY_PLACEHOLDERS, "正文"),
-    ((NOTE_HEADING, *NOTE_LINES), "“填报须知”说明"),
-)
+# (its tagged content control is skipped by the reader, so a unit may leave the box in);
+# the notes are the organisation's own ([template] notes in its checks.toml)
+def _placeholders(notes: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    return ((TITLE_PLACEHOLDER,), "标题"), (BODY_PLACEHOLDERS, "正文"), ((NOTE_HEADING, *notes), "“填报须知”说明")
 
 
-def _placeholder_in(text: str) -> str | None:
+def _placeholder_in(text: str, notes: tuple[str, ...]) -> str | None:
     compact = _SPACES.sub("", text)
-    for texts, place in _PLACEHOLDERS:
+    for texts, place in _placeholders(notes):
         if any(_SPACES.sub("", placeholder) in compact for placeholder in texts if len(placeholder) > 4):
             return place
         if compact in texts:  # a short line such as the 填报须知 heading counts only on its own
@@ -54,7 +52,8 @@ def template_not_filled(case: Case) -> Iterator[Hit]:
     """The template's placeholder title, body or notes are still item text: nothing was written."""
     if case.submission is None:
         return
-    found = [(paragraph, place) for paragraph in case.submission.paragraphs if (place := _placeholder_in(paragraph.text))]
+    notes = case.rules.template_notes
+    found = [(paragraph, place) for paragraph in case.submission.paragraphs if (place := _placeholder_in(paragraph.text, notes))]
     if not found:
         return
     places = list(dict.fromkeys(place for _, place in found))

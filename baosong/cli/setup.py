@@ -38,12 +38,18 @@ def init(app: AppContext, force: bool) -> None:
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("信息报送模板.docx"), show_default=True
 )
-def template(output: Path) -> None:
-    """写出空白的信息报送模板（.docx）。"""
+@pass_app
+def template(app: AppContext, output: Path) -> None:
+    """写出本规则集的空白信息报送模板（.docx），附本单位的填报须知。"""
+    from baosong.organisation import ConfigError, load_organisation
     from validators.template import write_template
 
-    write_template(output)
-    click.echo(f"已写出报送模板：{output}")
+    try:
+        organisation = load_organisation(app.settings.config_dir, app.settings.rules.organisation)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    write_template(output, organisation.checks)
+    click.echo(f"已写出{organisation.name}的报送模板：{output}")
 
 
 COMMANDS = [init, template]

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import docx
 import pytest
+from click.testing import CliRunner
+from docx.oxml.ns import qn
 
+from baosong.cli import main
 from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes, errors
 
 UNIT = "县自然资源局耕地保护股"
@@ -62,3 +66,14 @@ def test_an_item_that_follows_d_but_not_a_is_rejected_under_a_only():
     item = replace(ITEM, photos=(("巡查现场.jpg", SMALL_PHOTO),))
     assert errors(item.judge("D")) == set()
     assert {"MISSING_AUTHOR", "MISSING_PHONE", "PHOTO_TOO_SMALL"} <= errors(item.judge("A"))
+
+
+def test_baosong_template_writes_ds_own_sign_off_and_notes(settings, tmp_path):
+    config = tmp_path / "baosong.toml"
+    config.write_text(f'[paths]\ndata = "{settings.paths.data}"\n[rules]\norganisation = "D"\n', encoding="utf-8")
+    output = tmp_path / "模板.docx"
+    result = CliRunner().invoke(main, ["--config", str(config), "template", "--output", str(output)])
+    text = "".join(node.text or "" for node in docx.Document(str(output)).element.body.iter(qn("w:t")))
+    assert result.exit_code == 0 and "县自然资源局" in result.output
+    assert "分管领导审核签字：" in text and "单位+信息标题" in text
+    assert "1M" not in text and "手机号" not in text

@@ -26,7 +26,9 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from PIL import Image
 
-from validators.template import BODY_PLACEHOLDERS, SIGN_OFF_LINE, TITLE_PLACEHOLDER, write_template
+from baosong import BUNDLED_CONFIG
+from baosong.organisation import load_organisation
+from validators.template import BODY_PLACEHOLDERS, TITLE_PLACEHOLDER, write_template
 
 SIGN_OFF = {"审核领导": "李四", "撰稿人": "张三", "手机号": "13912345678"}
 TITLE = "昌吉市生态环境局开展春季大气污染防治专项执法检查"
@@ -278,6 +280,9 @@ def make_styled_docx(lines: Sequence[tuple[str, str]], fields: Mapping[str, str]
     return docx_bytes(document)
 
 
+RULES_A = load_organisation(BUNDLED_CONFIG, "A").checks  # the template units of A fill in
+
+
 def make_blank_template(
     fields: Mapping[str, str] | None = SIGN_OFF,
     title: str | None = None,
@@ -289,12 +294,12 @@ def make_blank_template(
     填报须知 box taken out of its content control (as when an editor drops the control)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "信息报送模板.docx"
-        write_template(path)
+        write_template(path, RULES_A)
         document = docx.Document(str(path))
     for paragraph in document.paragraphs:
         if paragraph.text == TITLE_PLACEHOLDER and title is not None:
             paragraph.runs[0].text = title
-        elif paragraph.text == SIGN_OFF_LINE and fields is not None:
+        elif paragraph.text == RULES_A.template_sign_off and fields is not None:
             paragraph.text = _sign_off_line(fields, "：")
     if paragraphs is not None:
         placeholders = [p for p in document.paragraphs if p.text in BODY_PLACEHOLDERS]
