@@ -26,7 +26,7 @@ from intake.message import MailAttachment, ParsedMail
 from intake.mimetree import MAX_DEPTH, MAX_HEADER_BYTES, Budget, Leaf, read_headers, split_mail
 from intake.sniff import OLE2_MAGIC, TNEF_MAGIC, ZIP_MAGICS, image_format_of, sniff
 from intake.tnef import TnefUnreadable, is_tnef, unpack_tnef
-from intake.uuencode import extract_uuencoded
+from intake.uuencode import decode_uuencoded_part, extract_uuencoded
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ _BINARY_MAGICS = (*ZIP_MAGICS, OLE2_MAGIC, TNEF_MAGIC, b"%PDF-")
 _UNTYPED = "application/octet-stream"
 _CID_REFERENCE = re.compile(r"cid:([^\"'\s<>)]+)", re.IGNORECASE)
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+_UUENCODINGS = {"x-uuencode", "uuencode", "x-uue", "x-uu"}
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ def _payload(leaf: Leaf, defects: list[str]) -> bytes:
             return binascii.a2b_base64(clean + b"=" * (-len(clean) % 4))
     if encoding == "quoted-printable":
         return binascii.a2b_qp(leaf.body)
+    if encoding in _UUENCODINGS:
+        return decode_uuencoded_part(leaf.body.tobytes())
     return leaf.body.tobytes()
 
 
