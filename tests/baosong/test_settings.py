@@ -46,7 +46,7 @@ def test_init_writes_the_file_and_creates_the_database_with_the_sample_registry(
     result = CliRunner().invoke(main, ["--config", str(config), "init"], env={"BAOSONG_PATHS_DATA": str(tmp_path / "d")})
     assert result.exit_code == 0, result.output
     assert config.is_file() and (tmp_path / "d" / "baosong.db").is_file()
-    assert "单位名录：20 个单位" in result.output
+    assert "单位名录：21 个单位" in result.output
 
 
 def test_init_warns_when_the_sender_is_not_the_smtp_login_account(tmp_path):

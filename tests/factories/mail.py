@@ -46,7 +46,7 @@ class Attachment:
     name_encoding: str = "rfc2231"
     charset: str = "utf-8"
     content_id: str | None = None
-    transfer_encoding: str = "base64"  # base64 | quoted-printable | 7bit | 8bit | binary
+    transfer_encoding: str = "base64"  # base64 | quoted-printable | x-uuencode | 7bit | 8bit | binary
 
 
 def build_mail(
@@ -228,6 +228,8 @@ def _part(attachment: Attachment) -> bytes:
         lines.append(f"Content-ID: <{attachment.content_id}>")
     lines.append(f"Content-Transfer-Encoding: {attachment.transfer_encoding}")
     head = CRLF.join(lines).encode("utf-8", errors="surrogateescape") + b"\r\n\r\n"
+    if attachment.transfer_encoding == "x-uuencode":
+        return head + uuencoded(attachment.name or "file", attachment.payload).replace("\n", CRLF).encode("ascii", errors="replace")
     return head + _transfer_encode(attachment.payload, attachment.transfer_encoding)
 
 
