@@ -215,3 +215,13 @@ def test_a_server_refusing_the_null_sender_is_told_to_turn_null_sender_off(
 
     assert result.exit_code == 0 and "[注意] 发件地址：服务器不接受空信封发件人" in result.output
     assert "null_sender = false" in result.output
+
+
+def test_plaintext_to_an_ssl_port_is_explained_as_a_port_and_ssl_mismatch(
+    tmp_path: Path, imap_server: LocalImapServer, smtp: ProviderSmtp  # noqa: F811
+) -> None:
+    with SelfSignedImap(tmp_path) as ssl_port:
+        env = _env(tmp_path, ssl_port.port, imap_server, smtp, BAOSONG_MAILBOX_TIMEOUT_SECONDS="1")
+        result = _run(tmp_path, env)
+
+    assert result.exit_code == 1 and "[失败] IMAP 连接" in result.output and "端口与 SSL 设置不匹配" in result.output
