@@ -58,12 +58,42 @@ def _summary(report) -> str:  # noqa: ANN001
     return text + "。"
 
 
+def _send_replies(opened):  # noqa: ANN001, ANN202 - baosong.app.App → intake.outbox.SendReport
+    """The outbox pass `baosong run` makes: every reply that is due goes out now."""
+    from intake.outbox import send_pending
+
+    return send_pending(opened.sessions, opened.settings)
+
+
+def _show_sending(sending, as_json: bool) -> None:  # noqa: ANN001 - intake.outbox.SendReport
+    """The outbox pass in Chinese (stdout), each refusal on stderr; with --json one `replies` line."""
+    from baosong.localtime import show
+
+    if as_json:
+        click.echo(json_line({"replies": sending.counts()}))
+    else:
+        text = (
+            f"回复：本轮发出 {sending.sent} 封，暂缓 {sending.held} 封，发送失败 {sending.failed} 封，"
+            f"稍后自动重试 {sending.retry} 封"
+        )
+        if sending.uncertain:
+            text += f"，不确定是否已发出 {sending.uncertain} 封（请在管理台“运行状态”页核对）"
+        click.echo(text + "。")
+    for failure in sending.failures:
+        click.echo(f"回复 #{failure.outbox_id}（收件人 {failure.recipient}）：{failure.text}", err=True)
+    if sending.paused_until is not None:
+        click.echo(f"发信已暂停，{show(sending.paused_until)}（北京时间）恢复：{sending.pause_reason}", err=True)
+    for problem in sending.errors:
+        click.echo(problem, err=True)
+
+
 @click.command()
-@click.option("--once", is_flag=True, help="只收取一轮，然后退出（适合 cron 定时任务）")
-@click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON")
+@click.option("--once", is_flag=True, help="只收取一轮、发出到期的回复，然后退出（适合 cron 定时任务）")
+@click.option("--no-send", is_flag=True, help="只收件审核，不发送回复（回复留在发件箱里待发）")
+@click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON，最后一行是回复发送情况")
 @pass_app
-def poll(app: AppContext, once: bool, as_json: bool) -> None:
-    """从 IMAP 邮箱收取新邮件并审核；不加 --once 则按 poll_seconds 间隔持续轮询，Ctrl+C 停止。"""
+def poll(app: AppContext, once: bool, no_send: bool, as_json: bool) -> None:
+    """从 IMAP 邮箱收取新邮件并审核，然后发出到期的回复；不加 --once 则按 poll_seconds 间隔持续轮询，Ctrl+C 停止。"""
     from baosong.app import open_app
     from intake.imap import poll_once, watch
 
@@ -72,12 +102,18 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
     opened = open_app(app.settings, seed_units=True)
     if not opened.organisation.checks.mail_intake:
         raise click.ClickException(MAIL_INTAKE_OFF)
-    if once:
-        report = poll_once(opened, on_message=_shower(as_json))
+
+    def after_intake(report) -> None:  # noqa: ANN001 - intake.imap.CycleReport
         if not as_json:
             click.echo(_summary(report))
         for problem in report.server_errors:
             click.echo(problem, err=True)
+        if not no_send:
+            _show_sending(_send_replies(opened), as_json)
+
+    if once:
+        report = poll_once(opened, on_message=_shower(as_json))
+        after_intake(report)
         if report.error:
             click.echo(f"本轮收件未完成：{report.error}（已收下的邮件不受影响，下次运行会接着处理）", err=True)
             sys.exit(1)
@@ -85,7 +121,7 @@ def poll(app: AppContext, once: bool, as_json: bool) -> None:
     stop = threading.Event()
     click.echo("开始轮询邮箱（按 Ctrl+C 停止）……", err=True)
     try:
-        watch(opened, stop, idle=False, on_message=_shower(as_json))
+        watch(opened, stop, idle=False, on_message=_shower(as_json), on_cycle=after_intake)
     except KeyboardInterrupt:
         stop.set()
 

@@ -228,7 +228,7 @@ def _part(attachment: Attachment) -> bytes:
         lines.append(f"Content-ID: <{attachment.content_id}>")
     lines.append(f"Content-Transfer-Encoding: {attachment.transfer_encoding}")
     head = CRLF.join(lines).encode("utf-8", errors="surrogateescape") + b"\r\n\r\n"
-    if attachment.transfer_encoding == "x-uuencode":
+    if attachment.transfer_encoding in {"x-uuencode", "uuencode", "x-uue"}:
         return head + uuencoded(attachment.name or "file", attachment.payload).replace("\n", CRLF).encode("ascii", errors="replace")
     return head + _transfer_encode(attachment.payload, attachment.transfer_encoding)
 

@@ -27,8 +27,9 @@ def test_poll_once_json_prints_one_spec_line_per_message(imap_server: LocalImapS
 
     done = run_cli(imap_settings, "poll", "--once", "--json", cwd=tmp_path)
 
-    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    *lines, replies = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert done.returncode == 0, done.stderr.decode()
+    assert set(replies) == {"replies"}
     assert [line["message_id"] for line in lines] == ["<submission.0@changji.example.cn>", "<submission.1@changji.example.cn>"]
     assert all({"source", "verdict", "unit", "receipt", "findings", "fields", "photos"} <= set(line) for line in lines)
 

@@ -383,3 +383,11 @@ def test_lines_over_998_characters_are_parsed():
 def test_junk_never_raises(raw):
     parsed = parse_mail(raw)
     assert parsed.size == len(raw) and parsed.attachments == []
+
+
+@pytest.mark.parametrize("encoding", ["x-uuencode", "uuencode", "x-uue"])
+def test_uuencoded_photo_part_reports_its_decoded_bytes(encoding):
+    photo = make_jpeg(1_100_000)
+    raw = build_mail(attachments=[Attachment("执法检查现场.jpg", photo, "image/jpeg", transfer_encoding=encoding)])
+    (attachment,) = parse_mail(raw).attachments
+    assert (attachment.size, attachment.kind, attachment.payload == photo) == (1_100_000, "image", True)

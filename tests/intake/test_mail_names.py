@@ -38,6 +38,19 @@ def test_rfc2231_continuations_with_language():
     assert attachment_name(_part(header.encode())) == NAME
 
 
+@pytest.mark.parametrize("name", ["Eelanalüüsi päring.jpg", "Müller Größe.jpg", "señal café.docx", "Ærø.jpg"])
+@pytest.mark.parametrize("label", ["iso-8859-1", "ISO-8859-1", "latin1", "windows-1252"])
+def test_rfc2231_western_name_decodes_per_its_label(name, label):
+    quoted = "".join(f"%{b:02X}" for b in name.encode("latin-1")).encode()
+    decoded = attachment_name(_part(f"Content-Disposition: attachment; filename*={label}''".encode() + quoted))
+    assert decoded == name and display_name(decoded) == name
+
+
+def test_rfc2231_gbk_name_mislabelled_latin1_is_still_read_as_chinese():
+    quoted = "".join(f"%{b:02X}" for b in NAME.encode("gbk")).encode()
+    assert attachment_name(_part(b"Content-Disposition: attachment; filename*=iso-8859-1''" + quoted)) == NAME
+
+
 def test_rfc2047_quoted_gbk_labelled_gb2312_name():
     header = b'Content-Type: application/octet-stream; name="=?gb2312?B?' + _b64(NAME.encode("gbk")) + b'?="'
     assert attachment_name(_part(header)) == NAME
