@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _GB_FAMILY = ("gb2312", "gbk", "gb18030", "x-gbk", "gb_2312-80", "csgb2312", "x-euc-cn", "cp936")
@@ -52,19 +53,56 @@ def candidates(declared: str | None, fallbacks: Iterable[str] = ()) -> list[str]
 
 
 def decode_bytes(data: bytes, declared: str | None = None, fallbacks: Iterable[str] = ()) -> str:
-    """Decode with the first codec that accepts the bytes strictly; never raises."""
+    """Decode with the first codec that accepts the bytes strictly; never raises.
+
+    A weak label (latin-1) loses to a guess only when the guess reads like real text: a guess that
+    loses characters (see _loses_characters) never wins over a label that decodes cleanly."""
     if data.isascii():
         return data.decode("ascii")
     order = candidates(declared, fallbacks)
+    labelled = _clean_weak_reading(data, declared)
     for codec in order:
         try:
-            return data.decode(codec)
+            text = data.decode(codec)
+            if labelled is not None and codec != "utf-8" and _loses_characters(text, codec):
+                return labelled
+            return text
         except UnicodeDecodeError as exc:
             if exc.reason == "unexpected end of data":  # a value cut mid-character by a length cap
                 return data[: exc.start].decode(codec, errors="replace")
         except LookupError:
             continue
     return data.decode(order[0], errors="replace")
+
+
+_C1_CONTROLS = re.compile("[\u0080-\u009f]")
+# a CJK character inside a Latin word (Gr鲞e, M黮ler): two Western letters read as one character
+_CJK_IN_WORD = re.compile("(?<=[A-Za-z])[\u3400-\u9fff](?=[A-Za-z])")
+
+
+def _clean_weak_reading(data: bytes, declared: str | None) -> str | None:
+    """The text as a weak (latin-1 family) label reads it, when it reads cleanly: no C1 controls."""
+    codec = codec_for(declared)
+    if codec not in _WEAK_LABELS:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return None if _C1_CONTROLS.search(text) else text
+
+
+def _loses_characters(text: str, codec: str) -> bool:
+    """A multi-byte guess that merged Western letters into characters: private-use or unassigned
+    characters (dropped when shown), or a third of its CJK characters made from an ASCII byte or
+    standing alone inside a Latin word."""
+    if any(unicodedata.category(char) in ("Co", "Cn") for char in text):
+        return True
+    cjk = _CJK.findall(text)
+    if not cjk:
+        return False
+    swallowed = sum(1 for char in cjk if any(byte < 0x80 for byte in char.encode(codec, errors="ignore")))
+    return 3 * (swallowed + len(_CJK_IN_WORD.findall(text))) >= len(cjk)
 
 
 _LATIN1_HIGH = re.compile("[\u0080-\u00ff]")

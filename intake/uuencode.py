@@ -1,4 +1,5 @@
-"""Files uuencoded into a text body (`begin 644 name` … `end`), as old clients still send them."""
+"""Files uuencoded into a text body (`begin 644 name` … `end`), or as a part's transfer encoding
+(x-uuencode), as old clients still send them."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def extract_uuencoded(text: str) -> tuple[list[UuFile], str]:
         position = end.end()
     kept.append(text[position:])
     return files, "".join(kept)
+
+
+def decode_uuencoded_part(body: bytes) -> bytes:
+    """The bytes of a MIME part sent with Content-Transfer-Encoding x-uuencode (its own
+    `begin` … `end` block, or bare encoded lines)."""
+    text = body.decode("ascii", errors="ignore")
+    files, _rest = extract_uuencoded(text)
+    return files[0].payload if files else _decode_lines(text.splitlines())
 
 
 def _decode_lines(lines: list[str]) -> bytes:

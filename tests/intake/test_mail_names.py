@@ -11,6 +11,9 @@ import pytest
 
 from intake.displayname import MAX_NAME_CHARS, display_name
 from intake.mailnames import attachment_name
+from intake.mailparse import parse_mail
+from tests.factories.images import make_png
+from tests.factories.mail import Attachment, build_mail
 
 NAME = "王喆申报.docx"
 
@@ -41,9 +44,8 @@ def test_rfc2231_continuations_with_language():
 @pytest.mark.parametrize("name", ["Eelanalüüsi päring.jpg", "Müller Größe.jpg", "señal café.docx", "Ærø.jpg"])
 @pytest.mark.parametrize("label", ["iso-8859-1", "ISO-8859-1", "latin1", "windows-1252"])
 def test_rfc2231_western_name_decodes_per_its_label(name, label):
-    quoted = "".join(f"%{b:02X}" for b in name.encode("latin-1")).encode()
-    decoded = attachment_name(_part(f"Content-Disposition: attachment; filename*={label}''".encode() + quoted))
-    assert decoded == name and display_name(decoded) == name
+    raw = build_mail(attachments=[Attachment(name, make_png(), "image/png", name_encoding="rfc2231", charset=label)])
+    assert [a.display_name for a in parse_mail(raw).attachments] == [name]
 
 
 def test_rfc2231_gbk_name_mislabelled_latin1_is_still_read_as_chinese():
