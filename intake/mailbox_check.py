@@ -228,6 +228,9 @@ class MailboxCheck:
         self._say(Step.SMTP_SEND, Level.OK, f"已从 {message['From']} 发出测试邮件给 {message['To']}")
         return message["Message-ID"]
 
+    def skip_test_mail(self) -> None:
+        self._say(Step.SMTP_SEND, Level.NOTE, "收信或发信设置未通过，没有发送测试邮件：请先改正上面的问题。")
+
     def wait_for(self, box: BaseMailBox, message_id: str, seconds: float) -> None:
         """Look for the test mail in the folder until it is there or `seconds` have passed."""
         start = time.monotonic()
@@ -251,9 +254,9 @@ def run_checks(settings: Settings, report: Report, *, send_test: bool = False, w
     check = MailboxCheck(settings, report)
     with check.imap() as box:
         with check.smtp() as client:
-            if client is not None and check.check_sender(client):
-                if send_test and box is not None:
-                    message_id = check.send_test(client)
-                    if message_id is not None:
-                        check.wait_for(box, message_id, wait_seconds)
+            sender_ok = client is not None and check.check_sender(client)
+            if send_test and not (sender_ok and box is not None):
+                check.skip_test_mail()
+            elif send_test and (message_id := check.send_test(client)) is not None:
+                check.wait_for(box, message_id, wait_seconds)
     return not check.failed

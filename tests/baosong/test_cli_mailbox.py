@@ -123,6 +123,16 @@ def test_a_sender_other_than_the_account_is_named_and_the_553_explained(
     assert "[失败] 发件地址" in result.output and "553 Mail from must equal authorized user" in result.output
 
 
+def test_no_test_mail_is_sent_when_the_sender_is_refused(
+    tmp_path: Path, imap_server: LocalImapServer, netease: ProviderImapProxy, smtp: ProviderSmtp  # noqa: F811
+) -> None:
+    env = _env(tmp_path, netease.port, imap_server, smtp, BAOSONG_SMTP_SENDER="xinxike@example.cn")
+
+    result = _run(tmp_path, env, "--send-test", "--wait", "5")
+
+    assert result.exit_code == 1 and "没有发送测试邮件" in result.output and smtp.delivered == 0
+
+
 def test_ssl_to_a_plaintext_port_is_explained_as_a_port_and_ssl_mismatch(
     tmp_path: Path, imap_server: LocalImapServer, smtp: ProviderSmtp  # noqa: F811
 ) -> None:
