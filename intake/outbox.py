@@ -38,6 +38,7 @@ from baosong.models import AuditEntry, Item, OutboxMessage, OutboxState, Sending
 from baosong.organisation import load_organisation
 from baosong.settings import Settings
 from intake.annotate import annotate_docx
+from intake.autosubmitted import robot_address
 from intake.imap_login import connect, disconnect
 from intake.replies import (
     FOLLOWUP_KINDS,
@@ -262,6 +263,8 @@ def queue_followup(session: Session, *, item: Item, kind: str, actor: str, note:
     recipient = earlier.recipient if earlier is not None else valid_address(item.sender)
     if recipient is None:
         raise ValueError(f"无法确定回复地址：{clean_text(item.sender)}")
+    if robot_address(recipient):
+        raise ValueError(f"{recipient} 是不接收回信的自动发信地址，请另行通知报送单位")
     row = OutboxMessage(
         item=item, raw_message_id=item.raw_message_id, kind=reply, automatic=False, recipient=recipient,
         context={"note": clean_text(note, 1000)}, actor=actor, state=OutboxState.PENDING, created_at=utcnow(),

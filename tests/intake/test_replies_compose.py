@@ -184,6 +184,13 @@ def test_unknown_followup_kind_is_refused(sessions):
         queue_followup(session, item=stored_item(session, Verdict.REVIEW), kind="accepted", actor="clerk1")
 
 
+def test_followup_to_a_no_reply_address_is_refused(sessions):
+    with sessions() as session, session.begin(), pytest.raises(ValueError, match="no-reply@oa.example.cn"):
+        item = stored_item(session, Verdict.REVIEW)
+        item.sender = "no-reply@oa.example.cn"
+        queue_followup(session, item=item, kind="accepted_by_clerk", actor="clerk1")
+
+
 def test_followup_has_a_message_id_once_sent(sessions, mail_settings, smtp):
     with sessions() as session, session.begin():
         row_id = queue_followup(session, item=stored_item(session, Verdict.REVIEW), kind="accepted_by_clerk",
