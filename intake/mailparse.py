@@ -3,7 +3,8 @@
 Bodies are the first text/plain and text/html leaves without a file name; every other leaf is
 examined as an attachment, whatever its disposition. Forwarded mails (message/rfc822, also
 base64-encoded) and Outlook winmail.dat are opened and their files marked with `nested` and
-`origin`; S/MIME signatures are dropped; uuencoded blocks in a text body become attachments.
+`origin`; a .zip gives the files in it (origin "zip"); S/MIME signatures are dropped; uuencoded
+blocks in a text body become attachments.
 What a file is comes from its bytes (intake.sniff). Limits hit become `defects`.
 """
 
@@ -27,6 +28,7 @@ from intake.mimetree import MAX_DEPTH, MAX_HEADER_BYTES, Budget, Leaf, read_head
 from intake.sniff import OLE2_MAGIC, TNEF_MAGIC, ZIP_MAGICS, image_format_of, sniff
 from intake.tnef import TnefUnreadable, is_tnef, unpack_tnef
 from intake.uuencode import decode_uuencoded_part, extract_uuencoded
+from intake.ziparchive import ZipUnreadable, unpack_zip
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ _UNTYPED = "application/octet-stream"
 _CID_REFERENCE = re.compile(r"cid:([^\"'\s<>)]+)", re.IGNORECASE)
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _UUENCODINGS = {"x-uuencode", "uuencode", "x-uue", "x-uu"}
+_ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def _walk(
         else:
             content_id = _raw_header(leaf.headers, "content-id").strip().strip("<>").strip().lower()
             file = _File(name, content_type, payload, nested, origin, content_id)
-            found.files.extend(_tnef_files(file, found.defects) if is_tnef(content_type, name, payload) else [file])
+            found.files.extend(_files_in(file, found.defects))
     return tree.headers, fallbacks, (bodies.get("text/plain", ""), bodies.get("text/html", ""))
 
 
@@ -124,6 +127,31 @@ def _forwarded(payload: bytes, depth: int, nested: int, budget: Budget, found: _
     headers, fallbacks, _bodies = _walk(payload, depth, nested, "rfc822", budget, found)
     if found.forwarded_from is None:
         found.forwarded_from = mailbox(first_headers(headers).get("from", ""), fallbacks)[0] or None
+
+
+def _files_in(file: _File, defects: list[str]) -> list[_File]:
+    """A winmail.dat or a .zip gives the files packed in it; any other file is itself."""
+    if is_tnef(file.content_type, file.name, file.payload):
+        return _tnef_files(file, defects)
+    if _is_plain_zip(file):
+        return _zip_files(file, defects)
+    return [file]
+
+
+def _is_plain_zip(file: _File) -> bool:
+    """A .zip a person packed, not an Office or OpenDocument file (which are zips too)."""
+    named_zip = file.name.lower().endswith(".zip") or file.content_type in _ZIP_TYPES
+    return named_zip and file.payload.startswith(ZIP_MAGICS) and sniff(file.payload, file.name).kind == "zip"
+
+
+def _zip_files(blob: _File, defects: list[str]) -> list[_File]:
+    try:
+        members = unpack_zip(blob.payload)
+    except ZipUnreadable as unreadable:
+        problem = f"zip_unreadable:{unreadable.reason}"
+        defects.append(problem)
+        return [_File(blob.name, blob.content_type, blob.payload, blob.nested, blob.origin, blob.content_id, problem)]
+    return [_File(member.name, _UNTYPED, member.payload, blob.nested, "zip") for member in members]
 
 
 def _tnef_files(blob: _File, defects: list[str]) -> list[_File]:

@@ -19,8 +19,8 @@ class MailAttachment:
     image_format: str | None = None  # JPEG/PNG/... when kind == "image" (sniffed, not verified)
     inline_cid: bool = False  # an image the HTML body shows by cid: (logo, signature) — not a photo
     nested: int = 0  # 0 = the outer mail; 1+ = inside a forwarded message/rfc822 (or winmail.dat)
-    origin: str = "part"  # part | rfc822 | tnef | uuencode
-    problem: str | None = None  # e.g. "tnef_unreadable", "smime_encrypted"
+    origin: str = "part"  # part | rfc822 | tnef | uuencode | zip
+    problem: str | None = None  # e.g. "tnef_unreadable", "zip_unreadable:encrypted"
 
     @property
     def size(self) -> int:

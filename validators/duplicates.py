@@ -22,6 +22,7 @@ How an item is compared (figures from bench/duplicates.py on tests/factories/cor
 
 from __future__ import annotations
 
+import ctypes
 import heapq
 from itertools import islice
 import re
@@ -109,13 +110,28 @@ def index_keys(normalised: str) -> np.ndarray:
     return np.unique(keys)
 
 
-def indexed_keys(normalised: str) -> np.ndarray:
-    """The keys an item is indexed under: all of a short item's, one in SAMPLE_EVERY of a longer
-    one's (the same ones in every copy, so copies still meet; queries look up all their keys)."""
-    keys = index_keys(normalised)
-    if len(keys) <= SAMPLE_FROM:
-        return keys
-    return keys[(keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(62) == 0]
+def indexed_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(key, position in `texts`) of every key the texts are indexed under, computed for all texts
+    at once: all of a short item's keys, one in SAMPLE_EVERY of a longer one's (the same ones in
+    every copy, so copies still meet; queries look up all their keys)."""
+    padded = [text.ljust(KEY_SIZE) if text else "" for text in texts]
+    codes = _codes("".join(padded), 0)
+    owners = np.repeat(np.arange(len(texts), dtype=np.uint32), [len(text) for text in padded])
+    count = len(codes) - KEY_SIZE + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32)
+    keys = np.zeros(count, dtype=np.uint64)
+    for offset in range(KEY_SIZE):
+        keys = keys * np.uint64(1_000_003) + codes[offset : count + offset]
+    inside = owners[:count] == owners[KEY_SIZE - 1 :]  # windows that do not span two texts
+    keys, owners = keys[inside], owners[:count][inside]
+    order = np.argsort(keys, kind="stable")  # stable: within a key, owners stay in order
+    keys, owners = keys[order], owners[order]
+    distinct = np.concatenate(([True], (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])))
+    keys, owners = keys[distinct], owners[distinct]
+    per_text = np.bincount(owners, minlength=len(texts))
+    keep = (per_text[owners] <= SAMPLE_FROM) | ((keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(62) == 0)
+    return keys[keep], owners[keep]
 
 
 def _codes(normalised: str, width: int) -> np.ndarray:
@@ -253,6 +269,15 @@ class DuplicateConfig:
         return cls(**section)
 
 
+def _return_freed_memory() -> None:
+    """Hand the heap a bulk build freed back to the system: glibc keeps it otherwise, and a
+    worker would carry the build's peak for good."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 class _Column:
     """A growable numpy array (one value per slot), grown by a quarter at a time."""
 
@@ -362,31 +387,34 @@ class DuplicateIndex:
         parts = []
         while batch := list(islice(remaining, BATCH)):
             parts.append(self._add_batch(batch))
-        if not parts:
-            return
-        added = _Postings.merged(parts)
-        if len(added) + len(self._recent) > max(RECENT_POSTINGS, len(self._main) // 8):
-            self._main = self._trimmed(_Postings.merged([self._main, self._recent, added]))
-            self._recent = _Postings()
-        else:
+        rebuilt = bool(parts) and self._absorb(_Postings.merged(parts))
+        del parts
+        if rebuilt:
+            _return_freed_memory()
+
+    def _absorb(self, added: _Postings) -> bool:
+        """Put new postings in the recent part, or merge everything when it grows; True if merged."""
+        if len(added) + len(self._recent) <= max(RECENT_POSTINGS, len(self._main) // 8):
             self._recent = self._recent.inserted(added.without(self._common))
+            return False
+        self._main = self._trimmed(_Postings.merged([self._main, self._recent, added]))
+        self._recent = _Postings()
+        return True
 
     def _add_batch(self, batch: list[IndexedItem]) -> _Postings:
         ids = np.array([entry.item_id for entry in batch], dtype=np.int64)
         self._alive.values[np.isin(self._ids.values, ids)] = False  # earlier versions of these items
         first = self._ids.size
-        starts, key_lists = [], []
+        starts = []
         for entry in batch:
             starts.append(len(self._records))
             self._records += f"{entry.unit}\x1f{entry.receipt or ''}\x1f{entry.normalised}".encode("utf-16-le")
-            key_lists.append(indexed_keys(entry.normalised))
         self._ids.extend(ids)
         self._days.extend(np.array([entry.date.toordinal() for entry in batch], dtype=np.int32))
         self._alive.extend(np.ones(len(batch), dtype=np.bool_))
         self._starts.extend(np.array(starts, dtype=np.int64))
-        slots = np.arange(first, first + len(batch), dtype=np.uint32)
-        keys = np.concatenate(key_lists) if key_lists else np.empty(0, dtype=np.uint64)
-        return _Postings(keys, np.repeat(slots, [len(k) for k in key_lists]))
+        keys, owners = indexed_keys([entry.normalised for entry in batch])
+        return _Postings(keys, owners + np.uint32(first))
 
     def _trimmed(self, postings: _Postings) -> _Postings:
         """Drop the keys found in more than max_postings items (and remember them)."""
