@@ -206,6 +206,14 @@ def test_the_note_and_the_audit_trail_appear_on_the_item_page(clerk, item_id):
     assert "已电话联系撰稿人" in html and "添加备注" in html
 
 
+def test_the_item_page_says_why_no_reply_was_sent(clerk, sessions, item_id):
+    reason = "发件地址 no-reply@oa.example.cn 是不接收回信的自动发信地址，未自动回复，请另行通知报送单位"
+    with transaction(sessions) as session:
+        session.add(AuditEntry(actor="system", action="no_reply", item_id=item_id, reason=reason, details={}))
+    html = clerk.get(f"/items/{item_id}").text
+    assert "未自动回复" in html and reason in html
+
+
 def test_the_audit_page_lists_clerk_actions(clerk, item_id):
     token = token_of(clerk, f"/items/{item_id}")
     clerk.post(f"/items/{item_id}/accept", data={"csrf_token": token, "reason": "核实无误"})
