@@ -56,6 +56,7 @@ CODES = {
     "PHOTO_IN_BODY": "图片插在正文中",
     "PHOTO_TOO_SMALL": "照片小于 1 MB",
     "PHOTO_NOT_IMAGE": "照片无法打开",
+    "PHOTO_ARCHIVE": "照片在压缩包中",
     "CLASSIFIED_MARKING": "密级标识",
     "VAGUE_WORDING": "表述不具体",
     "DUPLICATE": "重复报送",

@@ -42,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PHOTO_IN_BODY", E, "A picture embedded in the document.", structure.photo_in_body),
     Rule("PHOTO_TOO_SMALL", E, "A photo attachment under the minimum size.", photos.photo_too_small),
     Rule("PHOTO_NOT_IMAGE", E, "An attachment named as an image that is not a readable image.", photos.photo_not_image),
+    Rule("PHOTO_ARCHIVE", W, "Photos packed in an archive that is not opened (RAR, 7z…) or an unreadable .zip.", photos.photo_archive),
     Rule("CLASSIFIED_MARKING", E, "A classification marking: never by email; quote nothing.", wording.classified_marking),
     Rule("VAGUE_WORDING", E, "我局/近日-style vague references instead of full names and exact dates.", wording.vague_wording),
     Rule("DUPLICATE", E, "Substantially the same as an earlier accepted item (首报 rule).", firstreport.duplicate),
