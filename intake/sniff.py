@@ -1,6 +1,6 @@
 """What a file is, judged from its bytes (the name and declared type only break ties).
 
-kinds: docx | doc | wps | image | zip | pdf | tnef | other. Images get a format name as Pillow
+kinds: docx | doc | wps | image | zip | archive (RAR, 7z…: not opened) | pdf | tnef | other. Images get a format name as Pillow
 spells it (JPEG, PNG…): magic numbers only — whether Pillow can decode the image is the photo
 validator's question, not this module's.
 """
@@ -22,6 +22,14 @@ MAX_CONTENT_TYPES_BYTES = 1_000_000
 _OTHER_OFFICE_EXTENSIONS = {".xls", ".xlsx", ".xlsm", ".ppt", ".pptx", ".pptm"}
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 _BMP_HEADER_SIZES = {12, 40, 52, 56, 64, 108, 124}
+# archives other than zip, by magic number → the name a unit knows them by
+ARCHIVE_MAGICS = {
+    b"Rar!\x1a\x07": "RAR",
+    b"7z\xbc\xaf\x27\x1c": "7z",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x1f\x8b": "gzip",
+    b"BZh": "bzip2",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ def sniff(payload: bytes, name: str = "", content_type: str = "") -> Sniffed:
         return Sniffed(_ole2_kind(payload, extension))
     if payload.startswith(b"%PDF-"):
         return Sniffed("pdf")
+    if archive_format_of(payload):
+        return Sniffed("archive")
     if payload.startswith(TNEF_MAGIC):
         return Sniffed("tnef")
     if payload.startswith(b"{\\rtf") and extension in {".doc", ".dot"}:
@@ -74,6 +84,11 @@ def image_format_of(payload: bytes) -> str | None:
     if head.startswith(b"BM") and len(head) >= 18 and int.from_bytes(head[14:18], "little") in _BMP_HEADER_SIZES:
         return "BMP"
     return None
+
+
+def archive_format_of(payload: bytes) -> str | None:
+    """RAR, 7z…: an archive that is not a zip, or None."""
+    return next((name for magic, name in ARCHIVE_MAGICS.items() if payload.startswith(magic)), None)
 
 
 def _zip_kind(payload: bytes, extension: str) -> str:

@@ -82,7 +82,7 @@ class CheckedPackage:
     has_macros: bool
 
     def read(self, name: str) -> bytes:
-        return _read_member(self.archive, name)
+        return read_member(self.archive, name)
 
 
 def check_package(data: bytes, limits: ZipLimits = ZipLimits()) -> CheckedPackage:
@@ -94,8 +94,22 @@ def check_package(data: bytes, limits: ZipLimits = ZipLimits()) -> CheckedPackag
         if not info.is_dir():
             _check_prolog(archive, info)
     names = frozenset(info.filename for info in members)
-    content_types = _read_member(archive, "[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    content_types = read_member(archive, "[Content_Types].xml") if "[Content_Types].xml" in names else b""
     return CheckedPackage(archive, names, _has_macros(names, content_types))
+
+
+def check_archive(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
+    """A zip whose directory passed the entry, size, ratio and encryption checks, for files sent
+    packed in a .zip; its members are read with read_member. Raises DocxRejected."""
+    archive = _open_zip(data, limits)
+    _check_directory(archive.infolist(), limits)
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, inflated in bounded steps up to its (already capped) declared size."""
+    with _reading(name), archive.open(name) as member:
+        return b"".join(iter(lambda: member.read(_READ_CHUNK), b""))
 
 
 def _open_zip(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
@@ -173,12 +187,6 @@ def _check_directory(members: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
         total += info.file_size
     if total > limits.max_total_bytes:
         raise DocxRejected("too_large", {"declared_total_bytes": total, "limit": limits.max_total_bytes})
-
-
-def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
-    """A member's bytes, inflated in bounded steps up to its (already capped) declared size."""
-    with _reading(name), archive.open(name) as member:
-        return b"".join(iter(lambda: member.read(_READ_CHUNK), b""))
 
 
 @contextmanager

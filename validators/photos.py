@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from PIL import Image, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from intake.sniff import archive_format_of
 from validators.case import Case, Hit, size_text
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".heic", ".heif", ".webp", ".tif", ".tiff", ".jfif"}
@@ -68,6 +69,34 @@ def photo_not_image(case: Case) -> Iterator[Hit]:
                 params={"name": photo.display_name, "reason_text": problem},
                 evidence={"name": photo.display_name, "bytes": photo.size, "declared_type": photo.content_type},
             )
+
+
+# why a .zip could not be opened (intake.ziparchive, reasons of validators.docx_safety)
+_ZIP_PROBLEMS = {
+    "encrypted": "设置了密码的压缩包",
+    "too_large": "解压后体积异常巨大的压缩包",
+    "ratio": "压缩比例异常的压缩包",
+    "too_many_entries": "文件过多的压缩包",
+}
+
+
+def photo_archive(case: Case) -> Iterator[Hit]:
+    """Photos packed in an archive the intake does not open (RAR, 7z…), or in an unreadable .zip."""
+    if case.mail is None:
+        return
+    for attachment in case.mail.attachments:
+        archive = archive_format_of(attachment.payload) if attachment.kind == "archive" else None
+        problem = (attachment.problem or "").removeprefix("zip_unreadable:")
+        if archive:
+            what = f"{archive} 压缩包"
+        elif attachment.problem and attachment.problem.startswith("zip_unreadable"):
+            what = _ZIP_PROBLEMS.get(problem, "无法打开的压缩包")
+        else:
+            continue
+        yield Hit(
+            params={"name": attachment.display_name, "what": what},
+            evidence={"name": attachment.display_name, "bytes": attachment.size, "format": archive or "ZIP", "problem": problem or None},
+        )
 
 
 def photo_name_undescribed(case: Case) -> Iterator[Hit]:
