@@ -16,6 +16,7 @@ from baosong.models import Adoption, AuditEntry, Endorsement, Item, OutboxMessag
 from baosong.models.outbox import OUTBOX_STATE_LABELS
 from baosong.pipeline import index_accepted
 from baosong.receipts import next_receipt
+from scoring.ledger import MAX_ID_DIGITS
 from validators.duplicates import DuplicateStore
 from intake.outbox import queue_followup, release
 
@@ -84,11 +85,17 @@ def mark_not_duplicate(session: Session, item_id: int, actor: str, reason: str =
     return item
 
 
-def mark_duplicate_of(session: Session, item_id: int, actor: str, original: str, reason: str = "") -> Item:
-    """Mark as a duplicate of an earlier item, named by its receipt number or its id."""
+def mark_duplicate_of(
+    session: Session, item_id: int, actor: str, original: str, reason: str = "", *, see_classified: bool = True
+) -> Item:
+    """Mark as a duplicate of an earlier item, named by its receipt number or its id.
+
+    Without `see_classified` (a clerk who is not an administrator) a classified original is
+    answered exactly like a missing one, so the action cannot tell whether it exists.
+    """
     item = _item(session, item_id)
     first = _find_original(session, original.strip())
-    if first is None:
+    if first is None or (first.classified and not see_classified):
         raise ActionError(f"找不到回执号或编号为“{original.strip()}”的条目")
     if first.id == item.id:
         raise ActionError("不能标记为与自身重复")
@@ -180,7 +187,7 @@ def _item(session: Session, item_id: int) -> Item:
 
 def _find_original(session: Session, reference: str) -> Item | None:
     found = session.scalars(select(Item).where(Item.receipt == reference)).one_or_none()
-    if found is None and reference.isdigit():
+    if found is None and reference.isdigit() and len(reference) <= MAX_ID_DIGITS:
         found = session.get(Item, int(reference))
     return found
 

@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.templating import Jinja2Templates
@@ -46,6 +47,7 @@ from review.auth import (
     session_user,
     set_password,
 )
+from review.csrf import SESSION_KEY as CSRF_KEY
 from review.csrf import csrf_token, require_csrf
 from review.forms import Posted, clean_text, for_form, month_text, parse_month
 from review.highlight import highlight, located
@@ -63,6 +65,7 @@ from review.labels import (
 from baosong.localtime import as_local, show
 from review.thumbnails import NoThumbnail, cached_thumbnail
 from scoring.ledger import (
+    MAX_ID_DIGITS,
     LedgerError,
     deliver_commission,
     find_item,
@@ -88,7 +91,24 @@ DOWNLOAD_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 SESSION_KEY = "session"  # the cookie's log-in token; the sessions table holds its hash
+MAX_FORM_BYTES = 256 * 1024  # the longest form (a 1,000-character note) is under 10 KB
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}  # control, format (bidi overrides), line/paragraph separators
+
+
+class DatabaseId(Convertor[int]):
+    """A row id in a URL: a longer number cannot be one (and would overflow the query), so the
+    route does not match and the answer is 404."""
+
+    regex = f"[0-9]{{1,{MAX_ID_DIGITS}}}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("dbid", DatabaseId())
 
 
 class LoginRequired(Exception):
@@ -149,6 +169,7 @@ def create_console(
         templates=_templates(),
         clock=clock,
     )
+    app.add_middleware(FormGuard)
     app.middleware("http")(_security_headers)
     app.add_middleware(
         SessionMiddleware,
@@ -198,9 +219,37 @@ async def _security_headers(request: Request, call_next):
     response = await call_next(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if response.headers.get("content-type", "").startswith("text/html"):
-        response.headers["Cache-Control"] = "no-store"
+    if not request.url.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")  # mail, attachments, pages: never cached
     return response
+
+
+class FormGuard:
+    """Refuses a form before its body is read: a session without a CSRF token (403), a body
+    without a Content-Length (411) or over MAX_FORM_BYTES (413). `require_csrf` checks the token
+    itself once the (small) body is parsed."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - the next ASGI app
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        problem = _form_problem(scope) if scope["type"] == "http" and scope["method"] == "POST" else None
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        response = _error_page(Request(scope), StarletteHTTPException(*problem))
+        await response(scope, receive, send)
+
+
+def _form_problem(scope) -> tuple[int, str] | None:  # noqa: ANN001
+    if not scope.get("session", {}).get(CSRF_KEY):
+        return 403, "表单已失效或来源不明（缺少安全令牌），请刷新页面后重试。"
+    length = dict(scope["headers"]).get(b"content-length", b"")
+    if not length.isdigit():
+        return 411, "提交的表单缺少长度信息，请刷新页面后重试。"
+    if int(length) > MAX_FORM_BYTES:
+        return 413, "提交的内容过长，请删减后重试。"
+    return None
 
 
 def _state(request: Request) -> ConsoleState:
@@ -236,7 +285,7 @@ def _to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
 
 def _error_page(request: Request, exc: StarletteHTTPException) -> Response:
     messages = {404: "没有找到这个页面或条目。", 405: "不支持这种操作方式。"}
-    text = exc.detail if exc.status_code == 403 else messages.get(exc.status_code, str(exc.detail))
+    text = messages.get(exc.status_code, str(exc.detail))
     return _state(request).templates.TemplateResponse(
         request, "error.html", {"status": exc.status_code, "text": text, "user": None}, status_code=exc.status_code
     )
@@ -352,7 +401,7 @@ def _routes():
     def health(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
         return _page(request, "health.html", user, nav="health", h=queries.health(db, _state(request).clock()))
 
-    @router.post("/health/messages/{raw_id}/retry", dependencies=Csrf)
+    @router.post("/health/messages/{raw_id:dbid}/retry", dependencies=Csrf)
     def retry(request: Request, raw_id: int, db: Db, user: CurrentUser) -> Response:
         try:
             actions.retry_message(db, raw_id, user.name)
@@ -387,7 +436,7 @@ def _routes():
             page_link=lambda n: "/queue?" + urlencode({**filters.as_query(), "page": n}),
         )
 
-    @router.get("/items/{item_id}", response_class=HTMLResponse)
+    @router.get("/items/{item_id:dbid}", response_class=HTMLResponse)
     def item_page(request: Request, item_id: int, db: Db, user: CurrentUser) -> HTMLResponse:
         return _item_view(request, db, user, _visible_item(db, item_id, user))
 
@@ -401,7 +450,7 @@ def _routes():
             _flash(request, str(exc), "error")
         return _back(f"/items/{item_id}")
 
-    @router.post("/items/{item_id}/accept", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/accept", dependencies=Csrf)
     def accept(
         request: Request, item_id: int, db: Db, user: CurrentUser,
         reason: Annotated[str, Form()] = "", reply: Annotated[str, Form()] = "",
@@ -414,7 +463,7 @@ def _routes():
             "已接收，条目将计入该单位的报送数量。",
         )
 
-    @router.post("/items/{item_id}/reject", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/reject", dependencies=Csrf)
     def reject(
         request: Request, item_id: int, db: Db, user: CurrentUser,
         reason: Annotated[str, Form()] = "", reply: Annotated[str, Form()] = "",
@@ -424,7 +473,7 @@ def _routes():
             request, db, item_id, lambda: actions.reject(db, item_id, user.name, reason, reply=bool(reply)), "已确认退回。"
         )
 
-    @router.post("/items/{item_id}/not-duplicate", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/not-duplicate", dependencies=Csrf)
     def not_duplicate(
         request: Request, item_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = ""
     ) -> Response:
@@ -433,18 +482,19 @@ def _routes():
             request, db, item_id, lambda: actions.mark_not_duplicate(db, item_id, user.name, reason), "已标记为不重复。"
         )
 
-    @router.post("/items/{item_id}/duplicate", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/duplicate", dependencies=Csrf)
     def duplicate(
         request: Request, item_id: int, db: Db, user: CurrentUser,
         original: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
     ) -> Response:
         _visible_item(db, item_id, user)
         return _act(
-            request, db, item_id, lambda: actions.mark_duplicate_of(db, item_id, user.name, original, reason),
+            request, db, item_id,
+            lambda: actions.mark_duplicate_of(db, item_id, user.name, original, reason, see_classified=user.is_admin),
             "已标记为重复报送。",
         )
 
-    @router.post("/items/{item_id}/unit", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/unit", dependencies=Csrf)
     def set_unit(
         request: Request, item_id: int, db: Db, user: CurrentUser, unit_id: Annotated[str, Form()] = ""
     ) -> Response:
@@ -453,7 +503,7 @@ def _routes():
             request, db, item_id, lambda: actions.set_unit(db, item_id, user.name, _int(unit_id) or 0), "已设定报送单位。"
         )
 
-    @router.post("/items/{item_id}/category", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/category", dependencies=Csrf)
     def set_category(
         request: Request, item_id: int, db: Db, user: CurrentUser,
         category: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
@@ -466,12 +516,12 @@ def _routes():
             f"已把类别改为“{category}”。",
         )
 
-    @router.post("/items/{item_id}/note", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/note", dependencies=Csrf)
     def note(request: Request, item_id: int, db: Db, user: CurrentUser, note: Annotated[str, Form()] = "") -> Response:
         _visible_item(db, item_id, user)
         return _act(request, db, item_id, lambda: actions.add_note(db, item_id, user.name, note), "已添加备注。")
 
-    @router.get("/items/{item_id}/raw")
+    @router.get("/items/{item_id:dbid}/raw")
     def raw_download(request: Request, item_id: int, db: Db, user: CurrentUser) -> Response:
         item = _visible_item(db, item_id, user)
         raw = db.get(RawMessage, item.raw_message_id) if item.raw_message_id else None
@@ -480,14 +530,14 @@ def _routes():
         path = _stored_file(_state(request).settings, raw.path)
         return _download(path, f"原始邮件-{item.receipt or item.id}.eml", "message/rfc822")
 
-    @router.get("/attachments/{attachment_id}")
+    @router.get("/attachments/{attachment_id:dbid}")
     def attachment_download(request: Request, attachment_id: int, db: Db, user: CurrentUser) -> Response:
         attachment = _visible_attachment(db, attachment_id, user)
         path = _stored_file(_state(request).settings, attachment.path)
         kind_type = DOWNLOAD_TYPES.get(attachment.kind, "application/octet-stream")
         return _download(path, attachment.display_name, kind_type)
 
-    @router.get("/attachments/{attachment_id}/thumbnail")
+    @router.get("/attachments/{attachment_id:dbid}/thumbnail")
     def thumbnail(request: Request, attachment_id: int, db: Db, user: CurrentUser) -> Response:
         attachment = _visible_attachment(db, attachment_id, user)
         settings = _state(request).settings
@@ -512,7 +562,7 @@ def _routes():
     def audit(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
         return _page(request, "audit.html", user, nav="audit", entries=queries.recent_audit(db, user.is_admin))
 
-    @router.post("/health/outbox/{outbox_id}/release", dependencies=Csrf)
+    @router.post("/health/outbox/{outbox_id:dbid}/release", dependencies=Csrf)
     def release_reply(
         request: Request, outbox_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = ""
     ) -> Response:
@@ -525,7 +575,7 @@ def _routes():
             _flash(request, str(exc), "error")
         return _back("/health")
 
-    @router.post("/items/{item_id}/adoptions", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/adoptions", dependencies=Csrf)
     def adopt(
         request: Request, item_id: int, db: Db, user: CurrentUser,
         outlet: Annotated[str, Form()] = "", adopted_on: Annotated[str, Form()] = "",
@@ -547,7 +597,7 @@ def _routes():
             again=lambda: _item_view(request, db, user, item, posted),
         )
 
-    @router.post("/items/{item_id}/endorsements", dependencies=Csrf)
+    @router.post("/items/{item_id:dbid}/endorsements", dependencies=Csrf)
     def endorse(
         request: Request, item_id: int, db: Db, user: CurrentUser,
         level: Annotated[str, Form()] = "", leader: Annotated[str, Form()] = "",
@@ -619,7 +669,7 @@ def _routes():
             again=lambda: _books_view(request, db, user, posted),
         )
 
-    @router.post("/books/commissions/{commission_id}/deliver", dependencies=Csrf)
+    @router.post("/books/commissions/{commission_id:dbid}/deliver", dependencies=Csrf)
     def deliver(
         request: Request, commission_id: int, db: Db, user: CurrentUser,
         item: Annotated[str, Form()] = "", delivered_on: Annotated[str, Form()] = "",
@@ -649,7 +699,7 @@ def _routes():
                              error=f"月份“{month[:20]}”无法识别，请写成 2026-03 的格式。", file_types=reports.FILE_TYPES)
             response.status_code = 422
             return response
-        view = reports.month_view(reports.month_report(db, state.ruleset, *chosen))
+        view = reports.month_view(reports.month_report(db, state.ruleset, *chosen, local.date()))
         return _page(request, "report.html", user, nav="report", month=month_text(*chosen), view=view, error="",
                      file_types=reports.FILE_TYPES, ruleset=state.ruleset)
 
@@ -662,7 +712,7 @@ def _routes():
         if chosen is None or file_type not in reports.FILE_TYPES:
             raise HTTPException(404)
         state = _state(request)
-        result = reports.month_report(db, state.ruleset, *chosen)
+        result = reports.month_report(db, state.ruleset, *chosen, _today(request))
         path = reports.write_report_file(result, state.settings.data_dir, file_type, _today(request))
         return _download(path, path.name, reports.FILE_TYPES[file_type][1])
 
@@ -775,7 +825,8 @@ def _size_text(size: int | None) -> str:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= MAX_ID_DIGITS else None
 
 
 def _date(value: str) -> date | None:
