@@ -2,8 +2,9 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install demo test bench migration screenshots docs clean
+.PHONY: install fonts demo test bench migration screenshots docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -11,6 +12,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The 通报 charts need a Chinese font; `baosong report` refuses to draw them without one.
+# Debian/Ubuntu: fonts-noto-cjk. Windows and macOS ship Chinese fonts.
+fonts:
+	@if fc-list :lang=zh family 2>/dev/null | grep -q .; then echo "已安装中文字体。"; \
+	else echo "安装中文字体 fonts-noto-cjk（通报图表需要）……"; $(SUDO) apt-get install -y fonts-noto-cjk; fi
 
 demo: $(STAMP)
 	$(VENV)/bin/baosong demo

@@ -15,14 +15,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 
 from scoring.compute import MonthReport, UnitMonth  # noqa: E402
+from scoring.fonts import ensure_cjk_font  # noqa: E402
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei")
 ROW_INCHES = 0.22
 NAMES_INCHES = 2.6  # left margin for unit names
 MARGIN_INCHES = 0.9  # title above, axis labels and legend below
@@ -31,9 +30,11 @@ TICK_GAP_POINTS = 7.0  # matplotlib's default tick length (3.5) plus label paddi
 
 @cache
 def cjk_font() -> str | None:
-    """The first installed CJK font family, or None (labels then fall back to the default font)."""
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((family for family in CJK_FAMILIES if family in installed), None)
+    """The Chinese font family for the labels, once per process (a stale font cache repaired); None: boxes.
+
+    `baosong report` refuses to draw without one (scoring.fonts.INSTALL_HINT says what to install).
+    """
+    return ensure_cjk_font()
 
 
 def charted_groups(report: MonthReport, rows: Sequence[UnitMonth]) -> list[str]:

@@ -212,6 +212,18 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _require_cjk_font() -> None:
+    """The 通报's charts need a Chinese font: without one every label is a box, so nothing is written.
+
+    Refusing (exit 1) rather than warning: a warning scrolls by in a cron log while a 通报 with
+    unreadable charts goes out to every unit; `--format xlsx` still works without a font.
+    """
+    from scoring.fonts import INSTALL_HINT, ensure_cjk_font
+
+    if ensure_cjk_font() is None:
+        raise click.ClickException(INSTALL_HINT)
+
+
 def _month(value: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -231,6 +243,8 @@ def report(app: AppContext, month_text: str | None, year: int | None, format_tex
     if (month_text is None) == (year is None):
         raise click.UsageError("请给出 --month YYYY-MM（月度通报）或 --year YYYY（年度排名）之一")
     formats = _formats(format_text)
+    if month_text is not None and "docx" in formats:
+        _require_cjk_font()
     from scoring.publish import write_month_reports, write_year_reports
 
     opened, ruleset = _open(app)

@@ -93,3 +93,25 @@ def test_report_with_malformed_month_explains_the_format(config_file: Path) -> N
 def test_report_needs_month_or_year(config_file: Path) -> None:
     result = _run(config_file, "report")
     assert result.exit_code == 2 and "--month" in result.output
+
+
+def test_report_without_a_chinese_font_says_which_package_to_install(config_file: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from matplotlib import font_manager
+
+    from scoring.fonts import has_chinese_glyphs
+
+    latin = [font for font in font_manager.fontManager.ttflist if not has_chinese_glyphs(font.fname)]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)  # a machine without Chinese fonts
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: sorted({f.fname for f in latin}))
+    result = _run(config_file, "report", "--month", "2026-03", "--out", str(tmp_path / "out"))
+    assert (result.exit_code, "sudo apt install fonts-noto-cjk" in result.output) == (1, True)
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_as_excel_alone_needs_no_chinese_font(config_file: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from matplotlib import font_manager
+
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])
+    result = _run(config_file, "report", "--month", "2026-03", "--format", "xlsx", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0 and list((tmp_path / "out").glob("*.xlsx"))
