@@ -23,7 +23,7 @@ _CENTRAL_HEADER = b"PK\x01\x02"
 def make_zip(files: Sequence[tuple[str, bytes]], *, names: str = "utf-8", macos_clutter: bool = False) -> bytes:
     """A zip of `files` (name, bytes), deflated. names="gbk" writes the names as GBK bytes without
     the UTF-8 flag, as the Windows "send to compressed folder" of a Chinese system does."""
-    placeholders = {f"f{index:0{_width(name)}d}": name for index, name in enumerate(n for n, _ in files)}
+    placeholders = {"abcdefghijklmnopqrstuvwxyz"[index] + "0" * _width(name): name for index, (name, _) in enumerate(files)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for (name, payload), placeholder in zip(files, placeholders):
@@ -39,7 +39,8 @@ def make_zip(files: Sequence[tuple[str, bytes]], *, names: str = "utf-8", macos_
 
 
 def _width(name: str) -> int:
-    """Digits that make a placeholder exactly as long as the GBK name (the replacement keeps offsets)."""
+    """Zeros after the placeholder's letter that make it exactly as long as the GBK name (the
+    replacement keeps every offset); a different letter per file keeps placeholders distinct."""
     return len(name.encode("gbk")) - 1
 
 

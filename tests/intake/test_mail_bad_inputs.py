@@ -12,7 +12,8 @@ import pytest
 
 from intake.mailparse import parse_mail
 from intake.mimetree import MAX_LEAVES
-from tests.factories.docx import make_docx
+from tests.factories.archives import make_encrypted_zip, make_zip, make_zip_bomb
+from tests.factories.docx import make_docx, make_xlsx
 from tests.factories.images import make_jpeg, make_png
 from tests.factories.mail import (
     DOCX_TYPE,
@@ -391,3 +392,34 @@ def test_uuencoded_photo_part_reports_its_decoded_bytes(encoding):
     raw = build_mail(attachments=[Attachment("执法检查现场.jpg", photo, "image/jpeg", transfer_encoding=encoding)])
     (attachment,) = parse_mail(raw).attachments
     assert (attachment.size, attachment.kind, attachment.payload == photo) == (1_100_000, "image", True)
+
+
+ZIP_PHOTOS = [("执法检查现场.jpg", make_png(seed=1)), ("照片/复查现场.png", make_png(seed=2))]
+
+
+@pytest.mark.parametrize(
+    "packed",
+    [make_zip(ZIP_PHOTOS), make_zip(ZIP_PHOTOS, names="gbk"), make_zip(ZIP_PHOTOS, macos_clutter=True)],
+    ids=["utf-8-names", "windows-gbk-names", "macos-clutter"],
+)
+def test_files_in_a_zip_become_attachments(packed):
+    parsed = parse_mail(build_mail(attachments=[Attachment("现场照片.zip", packed, "application/zip")]))
+    found = [(a.display_name, a.kind, a.origin, a.payload) for a in parsed.attachments]
+    assert found == [("执法检查现场.jpg", "image", "zip", ZIP_PHOTOS[0][1]), ("复查现场.png", "image", "zip", ZIP_PHOTOS[1][1])]
+
+
+@pytest.mark.parametrize(
+    "packed, reason",
+    [(make_encrypted_zip(ZIP_PHOTOS), "encrypted"), (make_zip_bomb(), "too_large")],
+    ids=["password", "bomb"],
+)
+def test_a_zip_that_cannot_be_opened_safely_is_kept_whole_with_its_problem(packed, reason):
+    parsed = parse_mail(build_mail(attachments=[Attachment("现场照片.zip", packed, "application/zip")]))
+    (attachment,) = parsed.attachments
+    assert (attachment.display_name, attachment.problem) == ("现场照片.zip", f"zip_unreadable:{reason}")
+    assert f"zip_unreadable:{reason}" in parsed.defects
+
+
+def test_an_office_file_is_a_zip_but_is_not_unpacked():
+    parsed = parse_mail(build_mail(attachments=[Attachment("统计表.xlsx", make_xlsx())]))
+    assert [a.display_name for a in parsed.attachments] == ["统计表.xlsx"]

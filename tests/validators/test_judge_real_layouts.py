@@ -4,6 +4,7 @@ falsely rejected or missed. Real mails and documents from the factories, one beh
 from __future__ import annotations
 
 import io
+import random
 from dataclasses import replace
 from datetime import date
 
@@ -28,7 +29,8 @@ from tests.factories.docx import (
     make_docx,
     make_styled_docx,
 )
-from tests.factories.images import make_heic
+from tests.factories.archives import make_empty_7z, make_empty_rar, make_encrypted_zip, make_tar, make_zip, make_zip_bomb
+from tests.factories.images import make_heic, make_jpeg
 from validators.catalogue import load_messages
 from validators.judge import JudgeContext, judge_docx, judge_mail
 from validators.registry import Registry
@@ -50,7 +52,7 @@ def item(**changes) -> Item:
     return replace(Item(UNIT, "奇台县环境保护局开展秋季大气污染防治专项检查", list(GOOD_BODY)), **changes)
 
 
-def submit(ctx, *, docs=None, photos=(), **kwargs):  # noqa: ANN001
+def submit(ctx, *, docs=None, photos=(), **kwargs):  # noqa: ANN001, ANN201
     it = item()
     if docs is None:
         docs = [(f"{it.unit}{it.title}.docx", document(it))]
@@ -223,3 +225,56 @@ def test_two_items_in_one_document_are_multiple_items(ctx, lines):
 @pytest.mark.parametrize("layout", ONE_ITEM_LAYOUTS)
 def test_subheadings_subtitles_and_captions_inside_one_item_are_not_items(ctx, layout):
     assert "MULTIPLE_ITEMS" not in codes(check_docx(ctx, make_styled_docx(ONE_ITEM_LAYOUTS[layout])))
+
+
+# --- photos packed in archives ------------------------------------------------------------------
+
+ZIP_TYPE = ("application", "zip")
+
+
+@pytest.fixture(scope="module")
+def big_photo():
+    return make_jpeg(1_200_000, seed=5)
+
+
+@pytest.mark.parametrize("names", ["utf-8", "gbk"])
+def test_photos_in_a_zip_are_listed_and_pass_when_big_enough(ctx, big_photo, names):
+    packed = make_zip([("执法人员检查除尘设施.jpg", big_photo), ("复查现场.jpg", big_photo)], names=names, macos_clutter=True)
+    judgement = submit(ctx, others=[("现场照片.zip", packed, ZIP_TYPE)])
+    assert judgement.findings == []
+    assert [(p.display_name, p.size) for p in judgement.photos] == [
+        ("执法人员检查除尘设施.jpg", 1_200_000), ("复查现场.jpg", 1_200_000)
+    ]
+
+
+@pytest.mark.parametrize(
+    "member, code",
+    [
+        (("执法人员检查除尘设施.jpg", make_jpeg(300_000)), "PHOTO_TOO_SMALL"),
+        (("执法人员检查除尘设施.jpg", random.Random(1).randbytes(1_100_000)), "PHOTO_NOT_IMAGE"),
+        (("IMG_1234.JPG", make_jpeg(1_100_000, seed=7)), "PHOTO_NAME_UNDESCRIBED"),
+    ],
+    ids=["small", "fake", "camera-name"],
+)
+def test_photos_in_a_zip_are_checked_like_any_other(ctx, member, code):
+    judgement = submit(ctx, others=[("现场照片.zip", make_zip([member]), ZIP_TYPE)])
+    finding = next(f for f in judgement.findings if f.code == code)
+    assert finding.evidence["name"] == member[0]
+
+
+@pytest.mark.parametrize(
+    "name, data, mime, what",
+    [
+        ("现场照片.rar", make_empty_rar(), ("application", "x-rar-compressed"), "RAR 压缩包"),
+        ("现场照片.7z", make_empty_7z(), ("application", "x-7z-compressed"), "7z 压缩包"),
+        ("现场照片.tar.gz", make_tar([("现场.jpg", make_jpeg(2000))]), ("application", "gzip"), "gzip 压缩包"),
+        ("现场照片.zip", make_encrypted_zip([("现场.jpg", make_jpeg(2000))]), ZIP_TYPE, "设置了密码的压缩包"),
+        ("现场照片.zip", make_zip_bomb(), ZIP_TYPE, "解压后体积异常巨大的压缩包"),
+    ],
+    ids=["rar", "7z", "tar.gz", "encrypted-zip", "zip-bomb"],
+)
+def test_an_archive_that_is_not_opened_asks_for_the_photos_uncompressed(ctx, name, data, mime, what):
+    judgement = submit(ctx, others=[(name, data, mime)])
+    (finding,) = [f for f in judgement.findings if f.code == "PHOTO_ARCHIVE"]
+    assert finding.severity == "warning" and str(judgement.verdict) == "accepted"
+    assert f"“{name}”是{what}" in finding.message and "解压后直接作为邮件附件发送" in finding.message
