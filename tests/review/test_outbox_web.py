@@ -11,6 +11,7 @@ from baosong.db import transaction
 from baosong.localtime import OFFICE_TZ
 from baosong.models import AuditEntry, OutboxMessage, SendingAccount
 from baosong import actions
+from intake.smtp_answers import classify
 from tests.review.conftest import token_of
 
 
@@ -92,3 +93,10 @@ def test_health_page_shows_no_pause_once_sending_resumed(clerk, sessions):
     with transaction(sessions) as session:
         session.add(SendingAccount(account="xinxi@163.com", paused_until=datetime(2020, 1, 1, tzinfo=UTC)))
     assert "发信已暂停" not in clerk.get("/health").text
+
+
+def test_a_refused_reply_shows_the_providers_words_and_what_to_do(clerk, sessions, item_id):
+    refusal = classify(554, "DT:SPM 163 smtp10,DsCowADHhCh1Y2ZlYg3ZBA--.48135S2 1764830000")
+    reply(sessions, item_id, "failed", last_error=f"{refusal.explanation}（end of DATA 服务器答复：{refusal.text}）")
+    html = clerk.get("/health").text
+    assert "网易邮箱：这封回复被判定为垃圾邮件" in html and "554 DT:SPM 163 smtp10" in html
