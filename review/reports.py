@@ -14,8 +14,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from scoring.chart import cjk_font
 from scoring.compute import MonthReport, UnitMonth, compute_month
 from scoring.data import load_books
+from scoring.fonts import INSTALL_HINT
 from scoring.publish import month_basename, write_month_reports
 from scoring.report_docx import format_points, summary_paragraphs
 from scoring.ruleset import RuleSet
@@ -53,6 +55,11 @@ class MonthView:
 
 def month_report(session: Session, ruleset: RuleSet, year: int, month: int) -> MonthReport:
     return compute_month(ruleset, load_books(session, ruleset, year), year, month)
+
+
+def font_hint() -> str:
+    """What to install when the charts would draw boxes for want of a Chinese font, else ""."""
+    return INSTALL_HINT if cjk_font() is None else ""
 
 
 def month_view(report: MonthReport) -> MonthView:

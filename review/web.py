@@ -701,7 +701,7 @@ def _routes():
             return response
         view = reports.month_view(reports.month_report(db, state.ruleset, *chosen))
         return _page(request, "report.html", user, nav="report", month=month_text(*chosen), view=view, error="",
-                     file_types=reports.FILE_TYPES, ruleset=state.ruleset)
+                     file_types=reports.FILE_TYPES, ruleset=state.ruleset, font_hint=reports.font_hint())
 
     @router.get("/report/download")
     def report_download(

@@ -28,8 +28,7 @@ INSTALL_HINT = (
     "没有找到中文字体，通报图表里的单位名称和标题会显示成方框。请先安装中文字体再生成通报：\n"
     "  Debian/Ubuntu：sudo apt install fonts-noto-cjk（或 make fonts）\n"
     "  其他 Linux：安装发行版的 Noto Sans CJK（思源黑体）字体包，如 google-noto-sans-cjk-fonts\n"
-    "  Windows、macOS：系统自带黑体、微软雅黑或苹方，一般无需安装\n"
-    "只需要 Excel 表格时可以用 --format xlsx（不含图表）。"
+    "  Windows、macOS：系统自带黑体、微软雅黑或苹方，一般无需安装"
 )
 
 

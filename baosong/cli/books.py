@@ -221,7 +221,7 @@ def _require_cjk_font() -> None:
     from scoring.fonts import INSTALL_HINT, ensure_cjk_font
 
     if ensure_cjk_font() is None:
-        raise click.ClickException(INSTALL_HINT)
+        raise click.ClickException(INSTALL_HINT + "\n只需要 Excel 表格时可以用 --format xlsx（不含图表）。")
 
 
 def _month(value: str) -> tuple[int, int]:

@@ -124,3 +124,32 @@ def test_a_download_outside_the_fixed_list_is_404(clerk, units, query):
 def test_a_download_is_a_real_office_file(clerk, units):
     content = clerk.get("/report/download?month=2026-03&format=docx").content
     assert zipfile.is_zipfile(io.BytesIO(content))
+
+
+@pytest.fixture
+def no_chinese_font(monkeypatch):  # noqa: ANN001
+    """matplotlib and the system both without a Chinese font (restricted font lists)."""
+    from matplotlib import font_manager
+
+    from scoring.chart import cjk_font
+    from scoring.fonts import has_chinese_glyphs
+
+    latin = [font for font in font_manager.fontManager.ttflist if not has_chinese_glyphs(font.fname)]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: sorted({f.fname for f in latin}))
+    cjk_font.cache_clear()
+    yield
+    cjk_font.cache_clear()
+
+
+def test_the_report_page_says_which_font_to_install_when_charts_cannot_show_chinese(clerk, units, no_chinese_font):
+    html = clerk.get("/report?month=2026-03").text
+    assert "Word 通报的图表无法显示中文" in html and "sudo apt install fonts-noto-cjk" in html
+
+
+def test_the_report_page_has_no_font_warning_when_a_chinese_font_is_installed(clerk, units):
+    from scoring.chart import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no Chinese font installed (fonts-noto-cjk)")
+    assert "Word 通报的图表无法显示中文" not in clerk.get("/report?month=2026-03").text
