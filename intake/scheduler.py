@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from baosong.app import App
 from intake.imap import poll_once, watch
 from validators.case import DuplicateFinder
+from validators.duplicates import DuplicateStore
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +63,15 @@ class Worker:
     def __init__(self, app: App, *, duplicates: DuplicateFinder | None = None, web=None) -> None:  # noqa: ANN001
         self.app = app
         self.stop = threading.Event()
-        self.scheduler = build_scheduler(app, self.stop, duplicates=duplicates)
+        # the 首报 index is built (or loaded from its snapshot) now, before any mail is judged
+        self.duplicates = app.duplicates if duplicates is None else duplicates
+        self.scheduler = build_scheduler(app, self.stop, duplicates=self.duplicates)
         self.web = web  # a uvicorn.Server, run in a thread so that signals stay with us
         self._web_thread: threading.Thread | None = None
 
     def start(self) -> None:
+        if isinstance(self.duplicates, DuplicateStore):
+            self.duplicates.save_snapshot()  # the next worker and `baosong check` start from it
         self.scheduler.start()
         if self.web is not None:
             self._web_thread = threading.Thread(target=self.web.run, name="console", daemon=True)

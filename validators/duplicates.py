@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import heapq
+import io
 from itertools import islice
 import re
 import threading
@@ -41,7 +42,7 @@ from rapidfuzz.distance import LCSseq
 from sqlalchemy import delete, false, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from baosong.models.duplicates import DuplicateEntry
+from baosong.models.duplicates import DuplicateEntry, DuplicateSnapshot
 from validators.findings import Finding, Severity
 from validators.numerals import arabic_numerals
 
@@ -285,6 +286,10 @@ class _Column:
         self._data = np.empty(0, dtype=dtype)
         self.size = 0
 
+    def load(self, values: np.ndarray) -> None:
+        self._data = values.astype(self._data.dtype, copy=False)
+        self.size = len(values)
+
     @property
     def values(self) -> np.ndarray:
         return self._data[: self.size]
@@ -376,6 +381,34 @@ class DuplicateIndex:
         columns = self._ids.nbytes + self._days.nbytes + self._alive.nbytes + self._starts.nbytes
         postings = sum(p.keys.nbytes + p.slots.nbytes for p in (self._main, self._recent))
         return columns + len(self._records) + postings + self._common.nbytes
+
+    def _arrays(self) -> dict[str, _Column]:
+        return {"ids": self._ids, "days": self._days, "alive": self._alive, "starts": self._starts}
+
+    def to_bytes(self) -> bytes:
+        """The index's arrays in numpy's .npz form (no pickle), for DuplicateSnapshot."""
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            **{name: column.values for name, column in self._arrays().items()},
+            records=np.frombuffer(self._records, dtype=np.uint8),
+            main_keys=self._main.keys,
+            main_slots=self._main.slots,
+            recent_keys=self._recent.keys,
+            recent_slots=self._recent.slots,
+            common=self._common,
+        )
+        return buffer.getvalue()
+
+    def load_bytes(self, data: bytes) -> None:
+        """Take the contents of a snapshot made by `to_bytes` (replacing any held now)."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            for name, column in self._arrays().items():
+                column.load(arrays[name])
+            self._records = bytearray(arrays["records"].tobytes())
+            self._main = _Postings(arrays["main_keys"], arrays["main_slots"])
+            self._recent = _Postings(arrays["recent_keys"], arrays["recent_slots"])
+            self._common = arrays["common"]
 
     def add(self, entry: IndexedItem) -> None:
         """Index `entry`, replacing an earlier version of the same item."""
@@ -535,6 +568,15 @@ class DuplicateStore:
         )
 
     def _load(self) -> None:
+        """From the newest snapshot and the entries written since, or from all entries in the window."""
+        with self._sessions() as session:
+            snapshot = session.scalars(select(DuplicateSnapshot).order_by(DuplicateSnapshot.id.desc()).limit(1)).first()
+        if snapshot is not None:
+            self.index.load_bytes(snapshot.arrays)
+            self._last_id = snapshot.last_entry_id
+            self._gaps = dict.fromkeys(snapshot.gaps, time.monotonic())
+            self._refresh()
+            return
         start = _window_start(self.index.config.window, date.today())
         with self._sessions() as session:
             self._last_id = session.scalar(select(DuplicateEntry.id).order_by(DuplicateEntry.id.desc()).limit(1)) or 0
@@ -544,6 +586,16 @@ class DuplicateStore:
                 DuplicateEntry.id <= self._last_id,
             )
             self.index.add_many(_entry(row) for row in session.execute(query))
+
+    def save_snapshot(self) -> None:
+        """Save the index's arrays (the older snapshots go), so that the next worker to start and
+        `baosong check` load them instead of building the index from every entry."""
+        with self._lock:
+            self._refresh()
+            data, last_id, gaps = self.index.to_bytes(), self._last_id, sorted(self._gaps)
+        with self._sessions() as session, session.begin():
+            session.execute(delete(DuplicateSnapshot))
+            session.add(DuplicateSnapshot(last_entry_id=last_id, gaps=gaps, arrays=data))
 
     def refresh(self) -> int:
         """Apply the rows other workers (and this one) committed since the last call."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baosong.models.base import Base, utcnow
@@ -27,3 +27,17 @@ class DuplicateEntry(Base):
     accepted_on: Mapped[date | None] = mapped_column(index=True)
     normalised: Mapped[str] = mapped_column(Text, default="")  # validators.duplicates.normalise
     indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DuplicateSnapshot(Base):
+    """The built index saved as its arrays (DuplicateIndex.to_bytes), so that a starting worker or
+    `baosong check` loads it at once and reads only the entries written after `last_entry_id`
+    (and the ids in `gaps`, not yet committed when it was taken)."""
+
+    __tablename__ = "duplicate_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_entry_id: Mapped[int]
+    gaps: Mapped[list] = mapped_column(default=list)
+    arrays: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from baosong.db import transaction
 from baosong.models import DuplicateEntry, Item
-from validators.duplicates import DuplicateStore, normalise
+from baosong.models.duplicates import DuplicateSnapshot
+from validators.duplicates import DuplicateIndex, DuplicateStore, normalise
 
 ITEM = (
     "青山县自然资源局开展龙山镇违法用地专项督查\n"
@@ -128,3 +129,33 @@ def test_row_committed_late_with_a_lower_id_is_still_seen(sessions):  # noqa: AN
     with transaction(sessions) as session:
         session.add(DuplicateEntry(id=1003, item_id=first, normalised=normalise(TEXT, [UNIT]), **row))
     assert [m.item_id for m in finder.find(TEXT, unit_names=[UNIT])] == [first]
+
+
+OTHER = "白云县应急管理局召开防汛工作会议，部署汛期值班值守、物资储备和转移避险工作，要求各乡镇落实24小时值班。"
+
+
+def test_snapshot_keeps_what_the_index_finds(sessions):  # noqa: ANN001
+    before = accept(sessions)
+    finder = store(sessions)
+    copy = DuplicateIndex()
+    copy.load_bytes(finder.index.to_bytes())
+    assert [m.item_id for m in copy.find(TEXT, unit_names=[UNIT])] == [before] and copy.nbytes == finder.index.nbytes
+
+
+def test_store_started_from_a_snapshot_sees_entries_before_and_after_it(sessions):  # noqa: ANN001
+    before = accept(sessions)
+    store(sessions).save_snapshot()
+    after = accept(sessions, OTHER)
+    with transaction(sessions) as session:
+        DuplicateStore.remove_item(session, before)
+    started = store(sessions)
+    assert started.find(TEXT, unit_names=[UNIT]) == [] and [m.item_id for m in started.find(OTHER)] == [after]
+
+
+def test_one_snapshot_is_kept(sessions):  # noqa: ANN001
+    accept(sessions)
+    finder = store(sessions)
+    finder.save_snapshot()
+    finder.save_snapshot()
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(DuplicateSnapshot)) == 1
