@@ -74,7 +74,7 @@ class App:
 
 def open_app(settings: Settings, *, seed_units: bool = False) -> App:
     """Open (and migrate) the database; optionally load the organisation's sample registry when empty."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     organisation = load_organisation(settings.config_dir, settings.rules.organisation)
     engine = make_engine(settings.database_url)
     upgrade(engine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import os
 from pathlib import Path
 
 import click
@@ -56,6 +57,13 @@ pass_app = click.make_pass_decorator(AppContext)
 def main(ctx: click.Context, config_path: Path) -> None:
     """baosong（报送）：政务信息邮箱自动收件、审核、回复与考核统计。"""
     ctx.obj = AppContext(config_path, config_required=ctx.invoked_subcommand not in WITHOUT_CONFIG)
+
+
+def run() -> None:
+    """The `baosong` command. Everything it creates (database, mail, attachments, reports) is
+    private to the account that runs it: umask 077."""
+    os.umask(0o077)
+    main()
 
 
 def _register() -> None:

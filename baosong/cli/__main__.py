@@ -1,3 +1,3 @@
-from baosong.cli import main
+from baosong.cli import run
 
-main()
+run()

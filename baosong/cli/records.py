@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import mailbox
 import sys
 from collections.abc import Iterator
@@ -46,6 +47,15 @@ def _office_time(_ctx: click.Context, _param: click.Parameter, value: str | None
     return moment if moment.tzinfo else moment.replace(tzinfo=OFFICE_TZ)
 
 
+def storage_problem(exc: OSError, data_dir: Path) -> str:
+    """Why the data folder refused a file, in Chinese, with what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"磁盘空间已满，请清理数据目录 {data_dir} 所在的磁盘后重新导入"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"数据目录 {data_dir} 只读或没有写入权限，请检查后重新导入"
+    return f"无法写入数据目录 {data_dir}（{exc.strerror or exc}），请检查后重新导入"
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -68,8 +78,14 @@ def import_mail(app: AppContext, paths: tuple[Path, ...], received_at: datetime 
         task = progress.add_task("导入邮件", total=len(messages))
         for source, raw in messages:
             arrival = received_at or arrival_time(raw, now=utcnow())
-            outcome = ingest(opened, raw, source="import", received_at=arrival)
-            progress.advance(task)
+            try:
+                outcome = ingest(opened, raw, source="import", received_at=arrival)
+            except OSError as exc:  # the mail could not be archived: nothing recorded, the rest go on
+                failed += 1
+                click.echo(f"{source}：未能保存，没有处理：{storage_problem(exc, opened.data_dir)}", err=True)
+                continue
+            finally:
+                progress.advance(task)
             if outcome.error:
                 failed += 1
                 click.echo(f"{source}：处理失败（系统原因，已保存原始邮件，将重试）：{outcome.error}", err=True)
