@@ -53,8 +53,9 @@ class MonthView:
     summary: list[str]
 
 
-def month_report(session: Session, ruleset: RuleSet, year: int, month: int) -> MonthReport:
-    return compute_month(ruleset, load_books(session, ruleset, year), year, month)
+def month_report(session: Session, ruleset: RuleSet, year: int, month: int, as_of: date) -> MonthReport:
+    """The month as of `as_of` (today): a period still running or a commission not yet due costs nothing."""
+    return compute_month(ruleset, load_books(session, ruleset, year), year, month, as_of=as_of)
 
 
 def font_hint() -> str:

@@ -699,7 +699,7 @@ def _routes():
                              error=f"月份“{month[:20]}”无法识别，请写成 2026-03 的格式。", file_types=reports.FILE_TYPES)
             response.status_code = 422
             return response
-        view = reports.month_view(reports.month_report(db, state.ruleset, *chosen))
+        view = reports.month_view(reports.month_report(db, state.ruleset, *chosen, local.date()))
         return _page(request, "report.html", user, nav="report", month=month_text(*chosen), view=view, error="",
                      file_types=reports.FILE_TYPES, ruleset=state.ruleset, font_hint=reports.font_hint())
 
@@ -712,7 +712,7 @@ def _routes():
         if chosen is None or file_type not in reports.FILE_TYPES:
             raise HTTPException(404)
         state = _state(request)
-        result = reports.month_report(db, state.ruleset, *chosen)
+        result = reports.month_report(db, state.ruleset, *chosen, _today(request))
         path = reports.write_report_file(result, state.settings.data_dir, file_type, _today(request))
         return _download(path, path.name, reports.FILE_TYPES[file_type][1])
 

@@ -8,7 +8,10 @@ of the organisation's time zone:
   "highest" policy a later, better adoption adds only the difference;
 - a commissioned piece (约稿) to the month it was due;
 - quota shortfalls to the last month of the quota's period; the monthly bonus to its month;
-- percentage adjustments scale the year-to-date total from their date on (never a month's points).
+- percentage adjustments scale the year-to-date total from their date on (never a month's points);
+  a deduction takes its share of a positive total only (a negative total is not raised).
+A report is "as of" a day: a quota period still running then, or a commission not yet due, costs
+nothing yet; no quota period that began before the rule set's start_date is charged or listed.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class ItemRecord:
     accepted: bool
     category: str
     title: str
+    author: str = ""  # 撰稿人 as written in the document (C pays per-article money to the author)
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ class UnitMonth:
     unit: UnitRecord
     received: int  # every non-ignored item the unit sent this month
     submitted: int  # 报送数量: accepted items
+    submitted_by_group: Mapping[str, int]  # 报送数量 per group (政务 / 新闻) by the items' categories
     adopted: int  # items first adopted this month
     outlet_counts: Mapping[str, int]  # adoptions this month per outlet name
     scores: Mapping[str, GroupScore]  # per group name
@@ -173,6 +178,19 @@ class Reward:
     unit: UnitRecord
     reason: str
     yuan: float
+    author: str = ""  # per-article money goes to the author (撰稿人), not the unit
+
+
+@dataclass(frozen=True)
+class AuthorYear:
+    """One author's year (优秀信息员, per-article rewards): the items written for one unit."""
+
+    unit: UnitRecord
+    author: str
+    submitted: int
+    adopted: int
+    points: float
+    yuan: float
 
 
 @dataclass(frozen=True)
@@ -196,6 +214,7 @@ class YearReport:
     year: int
     units: tuple[UnitYear, ...]  # class by class, best first
     rewards: tuple[Reward, ...]
+    authors: tuple[AuthorYear, ...] = ()  # by unit, then points, best first
 
     def by_class(self) -> list[tuple[str, list[UnitYear]]]:
         grouped: dict[str, list[UnitYear]] = defaultdict(list)
@@ -269,6 +288,7 @@ class _Tally:
     outlets: list[Counter[str]] = field(default_factory=lambda: [Counter() for _ in range(13)])
     points: list[defaultdict[str, float]] = field(default_factory=lambda: [defaultdict(float) for _ in range(13)])
     percents: list[tuple[date, str | None, float]] = field(default_factory=list)
+    item_points: defaultdict[int, float] = field(default_factory=lambda: defaultdict(float))  # per item, all groups
 
 
 def _period_months(period: str, month: int) -> range:
@@ -292,12 +312,22 @@ def _matches(item: ItemRecord, quota: Quota) -> bool:
     return (not quota.category or item.category == quota.category) and quota.title_contains in item.title
 
 
-def _quota_status(tally: _Tally, quota: Quota, year: int, month: int) -> QuotaStatus:
-    """The quota's period containing `month`, counted up to `month`."""
+def _quota_status(tally: _Tally, quota: Quota, year: int, month: int, as_of: date | None) -> QuotaStatus:
+    """The quota's period containing `month`, counted up to `month`; ended once its last day is past `as_of`."""
     months = _period_months(quota.period, month)
     source = tally.submitted if quota.measure == "submitted" else tally.adopted
     actual = sum(1 for m in months if m <= month for item in source[m] if _matches(item, quota))
-    return QuotaStatus(quota=quota, period=_period_label(year, quota.period, month), actual=actual, ended=month == months[-1])
+    last_day = _first_of_next_month(date(year, months[-1], 1)) - timedelta(days=1)
+    ended = month == months[-1] and (as_of is None or as_of > last_day)
+    return QuotaStatus(quota=quota, period=_period_label(year, quota.period, month), actual=actual, ended=ended)
+
+
+def _quotas_in_force(ruleset: RuleSet, unit: UnitRecord, year: int, month: int) -> tuple[Quota, ...]:
+    """The unit's quotas whose period containing `month` began on or after the rule set's start date."""
+    quotas = ruleset.quotas_for(unit.name, unit.class_name)
+    if ruleset.start_date is None:
+        return quotas
+    return tuple(q for q in quotas if date(year, _period_months(q.period, month)[0], 1) >= ruleset.start_date)
 
 
 def _bonus_earned(ruleset: RuleSet, tally: _Tally, unit: UnitRecord, month: int) -> bool | None:
@@ -313,9 +343,10 @@ def _bonus_earned(ruleset: RuleSet, tally: _Tally, unit: UnitRecord, month: int)
 class _YearBooks:
     """The books of one year, tallied per unit and month, ready to be read for any month."""
 
-    def __init__(self, ruleset: RuleSet, books: Books, year: int) -> None:
+    def __init__(self, ruleset: RuleSet, books: Books, year: int, as_of: date | None) -> None:
         self.ruleset = ruleset
         self.year = year
+        self.as_of = as_of
         self.units = books.units
         self.tallies: dict[int, _Tally] = {unit.id: _Tally() for unit in books.units}
         self._tally_items(books)
@@ -325,7 +356,6 @@ class _YearBooks:
         self._tally_quotas_and_bonuses()
 
     def _tally_items(self, books: Books) -> None:
-        default = self.ruleset.default_group
         for item in books.items:
             tally = self.tallies.get(item.unit_id) if item.unit_id is not None else None
             if tally is None or item.on.year != self.year:
@@ -333,7 +363,9 @@ class _YearBooks:
             tally.received[item.on.month] += 1
             if item.accepted:
                 tally.submitted[item.on.month].append(item)
-                tally.points[item.on.month][default] += submission_points(self.ruleset, item.category)
+                points = submission_points(self.ruleset, item.category)
+                tally.points[item.on.month][self.ruleset.group_of(item.category)] += points
+                tally.item_points[item.id] += points
 
     def _tally_adoptions(self, books: Books) -> None:
         events: dict[int, list[tuple[date, str, str]]] = defaultdict(list)  # item → (date, kind, name)
@@ -372,6 +404,7 @@ class _YearBooks:
             now = item_points(self.ruleset, item.category, outlets, levels)
             for group in now.keys() | before.keys():
                 tally.points[month][group] += now.get(group, 0.0) - before.get(group, 0.0)
+            tally.item_points[item.id] += sum(now.values()) - sum(before.values())
             before = now
         if first_adopted:
             tally.adopted[first_adopted].append(item)
@@ -382,6 +415,8 @@ class _YearBooks:
             tally = self.tallies.get(commission.unit_id)
             if tally is None or commission.due_on.year != self.year:
                 continue
+            if commission.delivered_on is None and self.as_of is not None and self.as_of <= commission.due_on:
+                continue  # not due yet on the day of the report
             if commission.delivered_on is None:
                 points = rules.missing
             elif commission.delivered_on <= commission.due_on:
@@ -404,11 +439,10 @@ class _YearBooks:
     def _tally_quotas_and_bonuses(self) -> None:
         for unit in self.units:
             tally = self.tallies[unit.id]
-            quotas = self.ruleset.quotas_for(unit.name, unit.class_name)
             cls = self.ruleset.unit_class(unit.class_name)
             for month in range(1, 13):
-                for quota in quotas:
-                    status = _quota_status(tally, quota, self.year, month)
+                for quota in _quotas_in_force(self.ruleset, unit, self.year, month):
+                    status = _quota_status(tally, quota, self.year, month, self.as_of)
                     if status.deduction:
                         tally.points[month][quota.group] += status.deduction
                 if cls and cls.monthly_bonus and _bonus_earned(self.ruleset, tally, unit, month):
@@ -424,7 +458,7 @@ class _YearBooks:
             percent = sum(p for on, g, p in tally.percents if on < next_month and g in (None, group.name))
             scores[group.name] = GroupScore(
                 month=tally.points[month][group.name],
-                year_to_date=year_to_date * (1 + percent / 100),
+                year_to_date=year_to_date + max(year_to_date, 0.0) * percent / 100,
                 target=targets.get(group.name),
             )
         return scores
@@ -449,11 +483,13 @@ def _ordered(ruleset: RuleSet, rows: list, ranks: dict[int, int]) -> list:
     return sorted(rows, key=lambda r: (order.get(r.unit.class_name, len(order)), ranks[r.unit.id], r.unit.name))
 
 
-def compute_month(ruleset: RuleSet, books: Books, year: int, month: int) -> MonthReport:
-    """Every unit's month: counts per outlet, month and year-to-date points, targets, quotas, rank."""
+def compute_month(ruleset: RuleSet, books: Books, year: int, month: int, as_of: date | None = None) -> MonthReport:
+    """Every unit's month: counts per outlet, month and year-to-date points, targets, quotas, rank.
+
+    `as_of`: the day the report is made (None: every period of the month is over)."""
     if not 1 <= month <= 12:
         raise ValueError(f"月份应为 1–12：{month}")
-    tallied = _YearBooks(ruleset, books, year)
+    tallied = _YearBooks(ruleset, books, year, as_of)
     rows = []
     for unit in books.units:
         tally = tallied.tallies[unit.id]
@@ -462,11 +498,12 @@ def compute_month(ruleset: RuleSet, books: Books, year: int, month: int) -> Mont
                 unit=unit,
                 received=tally.received[month],
                 submitted=len(tally.submitted[month]),
+                submitted_by_group=_by_group(ruleset, tally.submitted[month]),
                 adopted=len(tally.adopted[month]),
                 outlet_counts=dict(tally.outlets[month]),
                 scores=tallied.scores(unit, month),
                 quotas=tuple(
-                    _quota_status(tally, q, year, month) for q in ruleset.quotas_for(unit.name, unit.class_name)
+                    _quota_status(tally, q, year, month, as_of) for q in _quotas_in_force(ruleset, unit, year, month)
                 ),
                 bonus_earned=_bonus_earned(ruleset, tally, unit, month),
                 rank=0,
@@ -477,11 +514,18 @@ def compute_month(ruleset: RuleSet, books: Books, year: int, month: int) -> Mont
     return MonthReport(ruleset=ruleset, year=year, month=month, units=tuple(_ordered(ruleset, ranked, ranks)))
 
 
-def _shortfalls(ruleset: RuleSet, tally: _Tally, unit: UnitRecord, year: int) -> tuple[QuotaStatus, ...]:
+def _by_group(ruleset: RuleSet, items: list[ItemRecord]) -> dict[str, int]:
+    counts = {group.name: 0 for group in ruleset.groups}
+    for item in items:
+        counts[ruleset.group_of(item.category)] += 1
+    return counts
+
+
+def _shortfalls(ruleset: RuleSet, tally: _Tally, unit: UnitRecord, year: int, as_of: date | None) -> tuple[QuotaStatus, ...]:
     found = []
-    for quota in ruleset.quotas_for(unit.name, unit.class_name):
-        for month in range(1, 13):
-            status = _quota_status(tally, quota, year, month)
+    for month in range(1, 13):
+        for quota in _quotas_in_force(ruleset, unit, year, month):
+            status = _quota_status(tally, quota, year, month, as_of)
             if status.ended and status.missing:
                 found.append(status)
     return tuple(found)
@@ -494,22 +538,50 @@ def _rewards(ruleset: RuleSet, books: Books, rows: list[UnitYear], year: int) ->
             if row.rank <= top.top and row.total > 0:
                 rewards.append(Reward(unit=row.unit, reason=f"{top.class_name}第{row.rank}名", yuan=top.yuan))
     units = {unit.id: unit for unit in books.units}
+    for (unit_id, author), amounts in sorted(_article_money(ruleset, books, year).items(), key=lambda kv: (units[kv[0][0]].name, kv[0][1])):
+        who = f"撰稿人{author}：" if author else ""
+        reason = f"{who}信息被上级刊物采用 {len(amounts)} 篇次"
+        rewards.append(Reward(unit=units[unit_id], reason=reason, yuan=sum(amounts), author=author))
+    return rewards
+
+
+def _article_money(ruleset: RuleSet, books: Books, year: int) -> dict[tuple[int, str], list[float]]:
+    """Per-adoption money per (unit, author): 奖金 goes to the 撰稿人, added up as an item climbs levels."""
+    units = {unit.id for unit in books.units}
     items = {item.id: item for item in books.items}
-    per_unit: dict[int, list[float]] = defaultdict(list)
+    found: dict[tuple[int, str], list[float]] = defaultdict(list)
     for adoption in books.adoptions:
         outlet = ruleset.outlet(adoption.outlet)
         item = items.get(adoption.item_id)
         if outlet and outlet.reward_yuan and item and item.unit_id in units and adoption.on.year == year:
             if adoption_counts(adoption, ruleset):
-                per_unit[item.unit_id].append(outlet.reward_yuan)
-    for unit_id, amounts in sorted(per_unit.items(), key=lambda kv: units[kv[0]].name):
-        rewards.append(Reward(unit=units[unit_id], reason=f"信息被上级刊物采用 {len(amounts)} 篇次", yuan=sum(amounts)))
-    return rewards
+                found[(item.unit_id, item.author)].append(outlet.reward_yuan)
+    return found
 
 
-def compute_year(ruleset: RuleSet, books: Books, year: int) -> YearReport:
-    """The year's totals per unit (percentages applied), ranks within each class, and rewards."""
-    tallied = _YearBooks(ruleset, books, year)
+def _authors(ruleset: RuleSet, books: Books, tallied: _YearBooks, year: int) -> tuple[AuthorYear, ...]:
+    """The per-author tally: items accepted and adopted this year, their points and money."""
+    units = {unit.id: unit for unit in books.units}
+    money = _article_money(ruleset, books, year)
+    adopted_ids = {item.id for tally in tallied.tallies.values() for month in tally.adopted for item in month}
+    rows: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for item in books.items:
+        if item.unit_id not in units or not item.accepted or item.on.year != year:
+            continue
+        row = rows[(item.unit_id, item.author)]
+        row[0] += 1
+        row[1] += item.id in adopted_ids
+        row[2] += tallied.tallies[item.unit_id].item_points.get(item.id, 0.0)
+    found = [
+        AuthorYear(units[unit_id], author, int(n), int(adopted), points, sum(money.get((unit_id, author), ())))
+        for (unit_id, author), (n, adopted, points) in rows.items()
+    ]
+    return tuple(sorted(found, key=lambda a: (a.unit.name, -a.points, a.author)))
+
+
+def compute_year(ruleset: RuleSet, books: Books, year: int, as_of: date | None = None) -> YearReport:
+    """The year's totals per unit (percentages applied), ranks within each class, rewards and authors."""
+    tallied = _YearBooks(ruleset, books, year, as_of)
     rows = []
     for unit in books.units:
         tally = tallied.tallies[unit.id]
@@ -523,17 +595,21 @@ def compute_year(ruleset: RuleSet, books: Books, year: int) -> YearReport:
                 adopted=sum(len(tally.adopted[m]) for m in range(1, 13)),
                 outlet_counts=dict(outlet_counts),
                 scores=tallied.scores(unit, 12),
-                shortfalls=_shortfalls(ruleset, tally, unit, year),
+                shortfalls=_shortfalls(ruleset, tally, unit, year, as_of),
                 rank=0,
             )
         )
     ranks = _ranks(rows, lambda r: r.total)
     ranked = _ordered(ruleset, [replace(row, rank=ranks[row.unit.id]) for row in rows], ranks)
-    return YearReport(ruleset=ruleset, year=year, units=tuple(ranked), rewards=tuple(_rewards(ruleset, books, ranked, year)))
+    return YearReport(
+        ruleset=ruleset, year=year, units=tuple(ranked), rewards=tuple(_rewards(ruleset, books, ranked, year)),
+        authors=_authors(ruleset, books, tallied, year),
+    )
 
 
 __all__ = [
     "AdjustmentRecord",
+    "AuthorYear",
     "AdoptionRecord",
     "Books",
     "CommissionRecord",

@@ -64,9 +64,10 @@ def load_books(session: Session, ruleset: RuleSet, year: int) -> Books:
             accepted=verdict == "accepted",
             category=category or "",
             title=title or "",
+            author=str((fields or {}).get("author") or "").strip(),
         )
-        for item_id, unit_id, verdict, category, title, moment in session.execute(
-            select(Item.id, Item.unit_id, Item.verdict, Item.category, Item.title, counted_on).where(
+        for item_id, unit_id, verdict, category, title, moment, fields in session.execute(
+            select(Item.id, Item.unit_id, Item.verdict, Item.category, Item.title, counted_on, Item.fields).where(
                 Item.verdict.in_(COUNTED_VERDICTS),
                 or_(in_year, Item.id.in_(adopted_ids), Item.id.in_(endorsed_ids)),
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ class Group:
 
     name: str
     policy: str  # highest: an item scores at its best outlet only (就高不就低); cumulative: every level adds
+    categories: tuple[str, ...]  # items of these categories are this group's (报送数量 per group); () for none
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class RuleSet:
     reminder: str  # the rules reminder closing the 通报's summary
     timezone: str
     proof_deadline_day: int  # 0: proof may come any time
+    start_date: date | None  # the office started keeping its books here: no quota period before it is charged
     default_group: str
     levels: tuple[str, ...]
     categories: tuple[str, ...]  # item categories (动态, 专报, 参阅…); the first is an untagged item's
@@ -160,6 +163,10 @@ class RuleSet:
     def category_of(self, tags: list[str]) -> str:
         """The first tag (【专报】…) that names one of the categories, else the default category."""
         return next((tag for tag in tags if tag in self.categories), self.default_category)
+
+    def group_of(self, category: str) -> str:
+        """The group an item of `category` is submitted to: the group listing it, else the default group."""
+        return next((g.name for g in self.groups if category in g.categories), self.default_group)
 
     def group(self, name: str) -> Group:
         for group in self.groups:
@@ -357,7 +364,8 @@ def parse_ruleset(key: str, data: dict[str, Any]) -> RuleSet:
     group_list = []
     for table in root.tables("groups"):
         policy = _check_choice(table.get("policy", kind=str), POLICIES, f"{table.where}.policy")
-        group_list.append(Group(name=table.get("name", kind=str), policy=policy))
+        group_categories = tuple(table.get("categories", [], list))
+        group_list.append(Group(name=table.get("name", kind=str), policy=policy, categories=group_categories))
         table.done()
     groups = tuple(group_list)
     group_names = tuple(g.name for g in groups)
@@ -450,6 +458,7 @@ def parse_ruleset(key: str, data: dict[str, Any]) -> RuleSet:
         reminder=org.get("reminder", "", str),
         timezone=org.get("timezone", "Asia/Shanghai", str),
         proof_deadline_day=int(org.number("proof_deadline_day", 0)),
+        start_date=_start_date(org.get("start_date", None, date)),
         default_group=default_group,
         levels=levels,
         categories=categories,
@@ -473,12 +482,20 @@ def parse_ruleset(key: str, data: dict[str, Any]) -> RuleSet:
     return ruleset
 
 
+def _start_date(value: date | None) -> date | None:
+    """TOML dates (start_date = 2026-03-01) come as date; a date-time is refused by its type."""
+    if value is not None and isinstance(value, datetime):
+        raise ConfigError(f"[organisation] start_date 应为日期（如 2026-03-01），而不是「{value}」")
+    return value
+
+
 def _check_categories(ruleset: RuleSet) -> None:
     """Every category a points table or quota names must be one of [organisation] categories."""
     named = [("[submission].category_points", name) for name in ruleset.submission_category_points]
     named += [(f"刊物「{o.name}」的 category_points", name) for o in ruleset.outlets for name in o.category_points]
     quotas = [q for cls in ruleset.classes for q in cls.quotas] + [q for o in ruleset.overrides for q in o.quotas or ()]
     named += [(f"定额「{q.label}」的 category", q.category) for q in quotas if q.category]
+    named += [(f"分组「{g.name}」的 categories", name) for g in ruleset.groups for name in g.categories]
     for where, name in named:
         if name not in ruleset.categories:
             raise ConfigError(f"{where} 中的类别「{name}」不在 [organisation] categories（{'、'.join(ruleset.categories)}）中")

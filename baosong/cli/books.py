@@ -224,6 +224,15 @@ def _require_cjk_font() -> None:
         raise click.ClickException(INSTALL_HINT + "\n只需要 Excel 表格时可以用 --format xlsx（不含图表）。")
 
 
+def _targets_text(row) -> str:  # noqa: ANN001 - scoring.compute.UnitYear
+    """（政务 目标300分，差150分；新闻 已完成）: each target and what is still missing of it."""
+    parts = [
+        f"{group} 目标{format_points(s.target)}分，" + (f"差{format_points(s.gap)}分" if s.gap else "已完成")
+        for group, s in row.scores.items() if s.target is not None
+    ]
+    return f"（{'；'.join(parts)}）" if parts else ""
+
+
 def _month(value: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -254,10 +263,11 @@ def report(app: AppContext, month_text: str | None, year: int | None, format_tex
         the_year, the_month = _month(month_text)
         with opened.sessions() as session:
             books = load_books(session, ruleset, the_year)
-        result = compute_month(ruleset, books, the_year, the_month)
+        result = compute_month(ruleset, books, the_year, the_month, as_of=today)
         files = write_month_reports(result, out_dir, formats, today)
         rows = [
             {"unit": r.unit.name, "class": r.unit.class_name, "rank": r.rank, "submitted": r.submitted,
+             "submitted_by_group": dict(r.submitted_by_group),
              "adopted": r.adopted, "outlets": dict(r.outlet_counts),
              "scores": {g: {"month": s.month, "year_to_date": s.year_to_date, "target": s.target, "gap": s.gap}
                         for g, s in r.scores.items()}}
@@ -267,20 +277,29 @@ def report(app: AppContext, month_text: str | None, year: int | None, format_tex
     else:
         with opened.sessions() as session:
             books = load_books(session, ruleset, year)
-        result = compute_year(ruleset, books, year)
+        result = compute_year(ruleset, books, year, as_of=today)
         files = write_year_reports(result, out_dir, formats, today)
         rows = [
             {"unit": r.unit.name, "class": r.unit.class_name, "rank": r.rank,
-             "scores": {g: s.year_to_date for g, s in r.scores.items()}, "total": r.total}
+             "scores": {g: s.year_to_date for g, s in r.scores.items()}, "total": r.total,
+             "targets": {g: s.target for g, s in r.scores.items() if s.target is not None},
+             "gaps": {g: s.gap for g, s in r.scores.items() if s.target is not None}}
             for r in result.units
         ]
         lines = [f"{year}年度排名："]
         for class_name, members in result.by_class():
             lines.append(f"【{class_name}】")
-            lines += [f"  {r.rank:>2}. {r.unit.name}  {format_points(r.total)}分" for r in members]
+            lines += [f"  {r.rank:>2}. {r.unit.name}  {format_points(r.total)}分{_targets_text(r)}" for r in members]
         if result.rewards:
             lines.append("奖励：")
             lines += [f"  {w.unit.name}  {w.reason}  {format_points(w.yuan)}元" for w in result.rewards]
+        if any(a.author for a in result.authors):
+            lines.append("撰稿人：")
+            lines += [
+                f"  {a.unit.name}  {a.author}  报送{a.submitted}条、采用{a.adopted}条、{format_points(a.points)}分"
+                + (f"、奖金{format_points(a.yuan)}元" if a.yuan else "")
+                for a in result.authors if a.author
+            ]
         text = "\n".join(lines)
     payload = {"units": rows, "files": [str(f) for f in files]}
     _emit(as_json, payload, text + "\n已生成：\n" + "\n".join(f"  {f}" for f in files))

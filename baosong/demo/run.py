@@ -118,7 +118,7 @@ def _record_books(app: App, today: datetime) -> list[Path]:
                 record_adoption(session, ruleset, accepted[position], outlet, today.date(), actor="demo")
     with app.sessions() as session:
         books = load_books(session, ruleset, today.year)
-    month = compute_month(ruleset, books, today.year, today.month)
+    month = compute_month(ruleset, books, today.year, today.month, as_of=today.date())
     return write_month_reports(month, app.data_dir / "reports", ("docx", "xlsx"), today.date())
 
 

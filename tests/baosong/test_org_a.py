@@ -4,10 +4,15 @@ rules of its 信息报送模板 and 考核办法, quoted, with a submission and 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
+from baosong import BUNDLED_CONFIG
+from scoring.compute import CommissionRecord, compute_month, compute_year
+from scoring.ruleset import load_ruleset
 from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes
+from tests.scoring.builders import YEAR, Ledger, row_of
 
 UNIT = "奇台县环境保护局"
 TITLE = "奇台县环境保护局开展秋季大气污染防治专项检查"
@@ -47,3 +52,54 @@ def test_a_judges_by_its_own_rules(rule, sent, verdict, present, absent):
     judgement = sent.judge("A")
     found = codes(judgement)
     assert (str(judgement.verdict), present - found, absent & found) == (verdict, set(), set()), judgement.findings
+
+
+A = load_ruleset(BUNDLED_CONFIG, "A")
+COUNTY = "县市环保局"
+
+COMMISSION = [
+    # (rule quoted, due, delivered, the day the March 通报 is made, March points by hand)
+    ("对约稿信息不按规定上报（或迟报）的……一次扣30分：未到期的不扣", date(2026, 3, 25), None, date(2026, 3, 20), 0),
+    ("过期未报的扣30分", date(2026, 3, 25), None, date(2026, 3, 26), -30),
+    ("迟报的扣30分", date(2026, 3, 25), date(2026, 3, 27), date(2026, 3, 31), -30),
+    ("按时报送的不扣分", date(2026, 3, 25), date(2026, 3, 24), date(2026, 3, 31), 0),
+]
+
+
+@pytest.mark.parametrize(("rule", "due", "delivered", "as_of", "points"), COMMISSION, ids=[r[0] for r in COMMISSION])
+def test_a_charges_a_commission_only_once_it_is_due(rule, due, delivered, as_of, points):
+    ledger = Ledger()
+    unit = ledger.unit(UNIT, COUNTY)
+    ledger.commissions.append(CommissionRecord(unit_id=unit.id, due_on=due, delivered_on=delivered))
+    assert row_of(compute_month(A, ledger.books(), YEAR, 3, as_of=as_of), unit).scores["政务"].month == points
+
+
+def test_a_counts_submissions_of_government_and_news_information_apart():
+    # "（一）政务信息 …（二）新闻信息": a 【新闻】 item is counted as 新闻信息
+    ledger = Ledger()
+    unit = ledger.unit(UNIT, COUNTY)
+    ledger.items_for(unit, date(YEAR, 3, 2), 2)
+    ledger.item(unit, date(YEAR, 3, 3), category="新闻")
+    assert row_of(compute_month(A, ledger.books(), YEAR, 3), unit).submitted_by_group == {"政务": 2, "新闻": 1}
+
+
+def test_a_keeps_each_authors_tally_for_the_best_reporters():
+    # "对……优秀信息员（通讯员）进行表彰": items, adoptions and points per 撰稿人
+    ledger = Ledger()
+    unit = ledger.unit(UNIT, COUNTY)
+    first = ledger.item(unit, date(YEAR, 3, 2), author="王晓燕")
+    ledger.item(unit, date(YEAR, 3, 3), author="王晓燕")
+    second = ledger.item(unit, date(YEAR, 3, 4), author="李强")
+    ledger.adopt(first, "州党委政府信息刊物", date(YEAR, 3, 10))  # 15
+    ledger.adopt(second, "州局微信平台", date(YEAR, 3, 10))  # 5
+    authors = compute_year(A, ledger.books(), YEAR).authors
+    assert [(a.author, a.submitted, a.adopted, a.points) for a in authors] == [("王晓燕", 2, 1, 15), ("李强", 1, 1, 5)]
+
+
+def test_a_year_shows_each_units_target_and_gap():
+    # "未完成全年信息目标任务的……年度考核不得评优": 300 政务 points a year for a county bureau
+    ledger = Ledger()
+    unit = ledger.unit(UNIT, COUNTY)
+    ledger.adopt(ledger.item(unit, date(YEAR, 3, 2)), "州党委政府信息刊物", date(YEAR, 3, 10))  # 15
+    scores = row_of(compute_year(A, ledger.books(), YEAR), unit).scores
+    assert [(g, s.target, s.gap) for g, s in scores.items()] == [("政务", 300, 285), ("新闻", 100, 100)]

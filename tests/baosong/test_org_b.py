@@ -21,10 +21,11 @@ from baosong.cli import main
 from baosong.models import AuditEntry, Item
 from baosong.organisation import load_organisation
 from baosong.settings import Settings
-from scoring.compute import compute_month
+from scoring.compute import AdjustmentRecord, compute_month
 from scoring.data import load_books
 from scoring.ruleset import load_ruleset
-from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes, context
+from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes
+from tests.scoring.builders import YEAR, Ledger, row_of
 
 B_RULES = load_ruleset(BUNDLED_CONFIG, "B")
 HEADER = ("日期", "单位", "标题", "类别")
@@ -142,3 +143,41 @@ def test_imported_items_score_by_bs_rules(config_file, tmp_path, sessions, rule,
         report = compute_month(B_RULES, load_books(session, B_RULES, 2026), 2026, 2)
     row = next(r for r in report.units if r.unit.name == unit)
     assert row.scores["政务"].month == points
+
+
+PERCENT = [
+    # (rule quoted, the year's points before the deduction, after it, by hand)
+    ("扣除年终考评总得分的20%：100分扣20分", 100, 80),
+    ("负分不因扣除20%而增加：−500分仍是−500分", -500, -500),
+]
+
+
+@pytest.mark.parametrize(("rule", "before", "after"), PERCENT, ids=[r[0] for r in PERCENT])
+def test_b_percentage_deduction_never_raises_a_total(rule, before, after):
+    ledger = Ledger()
+    unit = ledger.unit("发改委", "一类信息网点")
+    for points, percent in ((before, None), (None, -20)):
+        ledger.adjustments.append(
+            AdjustmentRecord(unit_id=unit.id, on=date(YEAR, 2, 1), group=None, points=points, percent=percent, reason="")
+        )
+    assert row_of(compute_month(B_RULES, ledger.books(), YEAR, 2), unit).scores["政务"].year_to_date == after
+
+
+QUARTER = [
+    # (rule quoted, start date, the day the March 通报 is made, March points by hand) for a class-4 unit
+    # that sent 10 items in the first quarter, none adopted: 15 and 4 required, 5 × −10 + 4 × −20 = −130
+    ("每季度信息报送数量和采用数量须达到全年任务量的四分之一", None, date(2026, 4, 1), 100 - 130),
+    ("季度未结束时不扣分（通报截至3月20日）", None, date(2026, 3, 20), 100),
+    ("启用本系统（4月1日）之前的季度不扣分、不列出", date(2026, 4, 1), date(2026, 4, 1), 100),
+]
+
+
+@pytest.mark.parametrize(("rule", "start", "as_of", "points"), QUARTER, ids=[r[0] for r in QUARTER])
+def test_b_quarterly_shortfall_only_for_ended_quarters_since_the_start(rule, start, as_of, points):
+    ledger = Ledger()
+    unit = ledger.unit("公安分局", "四类信息网点")
+    ledger.items_for(unit, date(YEAR, 3, 2), 10)
+    report = compute_month(replace(B_RULES, start_date=start), ledger.books(), YEAR, 3, as_of=as_of)
+    row = row_of(report, unit)
+    quarterly = [q for q in row.quotas if q.quota.period == "quarter"]
+    assert (row.scores["政务"].month, bool(quarterly)) == (points, start is None)

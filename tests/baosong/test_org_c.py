@@ -14,7 +14,7 @@ from baosong.app import open_app
 from baosong.demo.samples import mail
 from baosong.models import Item
 from baosong.pipeline import ingest
-from scoring.compute import compute_month
+from scoring.compute import compute_month, compute_year
 from scoring.ruleset import load_ruleset
 from tests.baosong.orgcases import SMALL_PHOTO, TODAY, Sent, codes, errors
 from tests.factories.docx import make_docx
@@ -122,3 +122,16 @@ def test_c_monthly_bonus_for_counties(rule, sent, adopted, points):
     for item in ledger.items_for(unit, date(YEAR, 6, 2), sent)[:adopted]:
         ledger.adopt(item, "昌吉信息（普刊）", date(YEAR, 6, 10))
     assert row_of(compute_month(C, ledger.books(), YEAR, 6), unit).scores["政务"].month == points
+
+
+def test_c_pays_the_per_article_money_to_the_author():
+    # "对……上报信息被国务院、自治区政务信息刊物采用的撰稿人予以奖励"; "逐级采用的，奖金按奖励标准累加计算"
+    ledger = Ledger()
+    unit = ledger.unit("发改委", "州直重点部门")
+    item = ledger.item(unit, date(YEAR, 6, 2), author="刘芳")
+    ledger.adopt(item, "新疆要情", date(YEAR, 6, 10))  # 500
+    ledger.adopt(item, "国务院政务信息刊物", date(YEAR, 6, 20))  # 1000
+    report = compute_year(C, ledger.books(), YEAR)
+    money = [(r.author, r.reason, r.yuan) for r in report.rewards if r.author]
+    assert money == [("刘芳", "撰稿人刘芳：信息被上级刊物采用 2 篇次", 1500)]
+    assert [(a.author, a.yuan) for a in report.authors] == [("刘芳", 1500)]

@@ -34,8 +34,12 @@ class Ledger:
         self.units.append(unit)
         return unit
 
-    def item(self, unit: UnitRecord, on: date, category: str = "动态", title: str = "信息", accepted: bool = True) -> ItemRecord:
-        item = ItemRecord(id=next(self._ids), unit_id=unit.id, on=on, accepted=accepted, category=category, title=title)
+    def item(
+        self, unit: UnitRecord, on: date, category: str = "动态", title: str = "信息", accepted: bool = True, author: str = ""
+    ) -> ItemRecord:
+        item = ItemRecord(
+            id=next(self._ids), unit_id=unit.id, on=on, accepted=accepted, category=category, title=title, author=author
+        )
         self.items.append(item)
         return item
 
