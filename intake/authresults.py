@@ -26,8 +26,7 @@ from fnmatch import fnmatchcase
 
 _FAILING = {"spf": {"fail", "softfail", "permerror"}, "dkim": {"fail", "permerror"}, "dmarc": {"fail"}}
 _IDENTITY = {"spf": ("smtp.mailfrom", "smtp.mail"), "dkim": ("header.d", "header.i"), "dmarc": ("header.from",)}
-_TOKEN = re.compile(r"^([A-Za-z0-9_.-]+)\s*=\s*([^\s;]*)")
-_PROPERTY = re.compile(r"([A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+)\s*=\s*([^\s;]*)")
+_EQUALS = re.compile(r"\s*=\s*")
 
 
 @dataclass(frozen=True)
@@ -64,15 +63,28 @@ def parse_header(value: str) -> AuthResults | None:
     words = head.split()
     if not words or "=" in words[0]:
         return None
-    results = []
-    for clause in rest.split(";"):
-        match = _TOKEN.match(clause.strip())
-        if match is None:
-            continue
-        method = match.group(1).split("/")[0].lower()
-        properties = {k.lower(): v for k, v in _PROPERTY.findall(clause[match.end():])}
-        results.append(MethodResult(method, match.group(2).lower(), properties))
+    results = [result for clause in rest.split(";") if (result := _method_result(clause)) is not None]
     return AuthResults(words[0].lower(), tuple(results))
+
+
+def _method_result(clause: str) -> MethodResult | None:
+    """`method=result ptype.property=value …`. NetEase folds at a fixed width, even inside an address
+    (`smtp.mail=0101…-a63b` / `8f9e…@amazonses.com`): a word without `=` continues the value before it."""
+    words = _EQUALS.sub("=", clause).split()
+    if not words or "=" not in words[0]:
+        return None
+    method, _, result = words[0].partition("=")
+    properties: dict[str, str] = {}
+    current = None
+    for word in words[1:]:
+        name, equals, value = word.partition("=")
+        if equals:
+            current = name.lower() if "." in name else None
+            if current:
+                properties[current] = value
+        elif current:
+            properties[current] += word
+    return MethodResult(method.split("/")[0].lower(), result.lower(), properties)
 
 
 def _without_comments(text: str) -> str:

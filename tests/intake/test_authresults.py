@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from intake.authresults import doubts, parse_header, trusted, trusted_ids
+from intake.mailparse import parse_mail
 
 QQ = "mx.qq.com; spf=none smtp.mailfrom=; dkim=none; dmarc=none(permerror) header.from=solar.sec"
 NETEASE = "mx19; spf=pass smtp.mail=0101016ffeb63bb7@us-west-2.amazonses.com; dkim=\tpass header.i=@amazonses.com"
@@ -57,3 +58,14 @@ def test_passes_only_for_another_domain_do_not_vouch():
 
 def test_a_domain_that_publishes_nothing_is_not_doubted():
     assert doubts(parse_header(QQ), "unit@solar.sec") == []
+
+
+def test_netease_header_folded_inside_an_address_is_read_whole():
+    raw = (
+        b"From: qweiczhong@gmail.com\r\nSubject: x\r\n"
+        b"Authentication-Results: mx19; spf=pass smtp.mail=0101016ffeb63bb7-a63b\r\n"
+        b"\t8f9e-44d0-4b12-bbb1-01b2b11f319d-000000@us-west-2.amazonses.com; dkim=\r\n"
+        b"\tpass header.i=@amazonses.com\r\n\r\nbody\r\n"
+    )
+    (value,) = parse_mail(raw).authentication_results
+    assert results(value) == ["spf=pass（us-west-2.amazonses.com）", "dkim=pass（amazonses.com）"]
