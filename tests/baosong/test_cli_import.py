@@ -1,15 +1,20 @@
-"""`baosong import`: saved mail from before the office started is dated by its own arrival."""
+"""`baosong import`: saved mail is dated by its own arrival; a mail that cannot be stored does not stop the rest."""
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import os
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from baosong.app import open_app
 from baosong.cli import main
+from baosong.cli.records import storage_problem
 from baosong.localtime import as_local
 from baosong.models import Item
 from baosong.settings import Settings
@@ -65,3 +70,28 @@ def test_received_at_option_that_is_not_a_date_is_refused_in_chinese(settings: S
     result = _import(settings, "--received-at", "上个月", str(history / "1.eml"))
 
     assert result.exit_code != 0 and "不是日期" in result.output
+
+
+def test_a_mail_that_cannot_be_archived_is_named_in_chinese_and_the_rest_are_imported(
+    settings: Settings, tmp_path: Path
+) -> None:
+    history = tmp_path / "history"
+    _saved(history, "1.eml", JANUARY, 1)
+    _saved(history, "2.eml", FEBRUARY, 2)
+    digest = hashlib.sha256((history / "1.eml").read_bytes()).hexdigest()
+    blocked = Path(settings.paths.data) / "store" / "raw" / digest[:2]
+    blocked.parent.mkdir(parents=True)
+    blocked.write_bytes(b"")  # a file where the folder for the first mail must go: writing it fails
+
+    result = _import(settings, str(history))
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{history / '1.eml'}：未能保存，没有处理：无法写入数据目录" in result.output
+    assert _received_days(settings) == [date(2026, 2, 3)]
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"), [(errno.ENOSPC, "磁盘空间已满"), (errno.EROFS, "只读或没有写入权限"), (errno.EACCES, "只读或没有写入权限")]
+)
+def test_a_full_or_read_only_data_folder_is_explained(code: int, advice: str) -> None:
+    assert advice in storage_problem(OSError(code, os.strerror(code)), Path("/srv/baosong/data"))
