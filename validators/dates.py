@@ -8,42 +8,31 @@ from collections.abc import Iterator
 from datetime import date
 
 from validators.case import Case, Hit
+from validators.numerals import arabic_numerals
 from validators.tags import case_tags
 
-_CN = "〇零一二三四五六七八九十"
 _DATES = (
-    # (YYYY年)M月D日, in Arabic or Chinese numerals: 11月4日, 2026年11月4日, 十一月四日, 二〇二六年十一月四日
-    re.compile(rf"(?:(?P<year>\d{{4}}|[{_CN}]{{4}})\s*年\s*)?(?P<month>\d{{1,2}}|[{_CN}]{{1,2}})\s*月\s*(?P<day>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]"),
+    # (YYYY年)M月D日: 11月4日, 2026年11月4日 (and so 十一月四日 once its numerals are Arabic)
+    re.compile(r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"),
     # 2026.11.4, 2026-11-04, 2026/11/4 (a four-digit year keeps decimals and codes out)
     re.compile(r"(?<![\d.\-/])(?P<year>(?:19|20)\d{2})(?P<sep>[.\-/])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?![\d.\-/]*\d)"),
 )
-_DIGITS = {char: value for value, char in enumerate("零一二三四五六七八九")} | {"〇": 0}
-
-
-def _number(text: str) -> int:
-    """An Arabic or Chinese numeral: 11, 十一, 二十五, 三十一; a year as digits: 二〇二六."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return int("".join(str(_DIGITS[char]) for char in text))
-    tens, _, units = text.partition("十")
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
 
 
 def explicit_dates(text: str, today: date) -> list[date]:
     """Explicit dates in the text, in order; a missing year is the one that keeps the date not in the future."""
-    normalised = unicodedata.normalize("NFKC", text)
+    normalised = arabic_numerals(unicodedata.normalize("NFKC", text))
     matches = sorted((m for pattern in _DATES for m in pattern.finditer(normalised)), key=lambda m: m.start())
     found = []
     for match in matches:
         try:
-            month, day = _number(match["month"]), _number(match["day"])
+            month, day = int(match["month"]), int(match["day"])
             if match["year"]:
-                found.append(date(_number(match["year"]), month, day))
+                found.append(date(int(match["year"]), month, day))
                 continue
             guess = date(today.year, month, day)
             found.append(guess if guess <= today else date(today.year - 1, month, day))
-        except (ValueError, KeyError):
+        except ValueError:
             continue
     return found
 
