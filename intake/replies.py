@@ -82,9 +82,9 @@ def reply_recipient(judgement: Judgement) -> Recipient:
     Reply-To (a forged From would relay our reply, and the sender's document, to anyone), never a
     robot address (no-reply@, postmaster@…)."""
     mail = judgement.mail
-    registered = judgement.unit.emails if judgement.unit else ()
     sender = valid_address(mail.sender) if mail else None
     reply_to = valid_address(mail.reply_to) if mail else None
+    registered = judgement.unit.emails if judgement.unit and sender in judgement.unit.emails else ()
     candidates = [a for a in (reply_to, sender) if a and a in registered] or ([sender] if sender else [])
     if not candidates:
         return Recipient(None, reason="发件地址无效，无法自动回复")

@@ -148,6 +148,14 @@ def test_unregistered_sender_gets_a_reply_without_the_document(sessions, mail_se
     assert reply.rcpt_tos == ("stranger@evil.example",) and list(reply.message.iter_attachments()) == []
 
 
+def test_registered_reply_to_of_an_unregistered_sender_is_not_used(sessions, mail_settings, smtp):
+    verdict = judged(raw_submission(From="stranger@evil.example", Reply_To="qsx@example.cn"))  # unit by file name
+    queue(sessions, mail_settings, verdict)
+    send_pending(sessions, mail_settings)
+    reply = smtp.wait_for(1)[0]
+    assert reply.rcpt_tos == ("stranger@evil.example",) and list(reply.message.iter_attachments()) == []
+
+
 def test_registered_sender_gets_the_annotated_document(sessions, mail_settings, smtp):
     queue(sessions, mail_settings, judged(raw_submission()))
     send_pending(sessions, mail_settings)
