@@ -3,6 +3,7 @@ spam verdicts and unknown users end a reply, frequency limits wait, a daily limi
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from baosong.settings import RepliesSettings, Settings, SmtpSettings
 from intake.outbox import queue_reply, send_pending
 from intake.smtp_capture import SmtpCapture
 from tests.factories.replies import judgement, stored_item
+from tests.loopback import LoopbackListener
 from validators.findings import Verdict
 
 pytestmark = pytest.mark.timeout(60)
@@ -150,3 +152,25 @@ def test_a_delivered_reply_ends_the_run_of_refusals(sessions, mail_settings, smt
     send_pending(sessions, mail_settings, now=AFTERNOON)
     with sessions() as session:
         assert (len(refused), session.scalars(select(SendingAccount.refused_ids)).one()) == (2, [])
+
+
+class SilentSmtp(LoopbackListener):
+    """Takes the connection and never greets: the client's timeout ends the attempt."""
+
+    def __init__(self) -> None:
+        self.held: list[socket.socket] = []
+        super().__init__()
+
+    def on_connection(self, connection: socket.socket) -> None:
+        self.held.append(connection)
+
+
+def test_a_server_that_times_out_is_retried_and_pauses_nothing(sessions, mail_settings):
+    [row_id] = queue_rejections(sessions, mail_settings)
+    with SilentSmtp() as silent:
+        settings = replace(mail_settings, smtp=replace(mail_settings.smtp, port=silent.port, timeout_seconds=1))
+        report = send_pending(sessions, settings, now=AFTERNOON)
+        for connection in silent.held:
+            connection.close()
+    [row] = rows(sessions, [row_id])
+    assert (row.state, report.retry, report.paused_until) == (OutboxState.RETRY, 1, None)
