@@ -62,3 +62,13 @@ def test_check_records_nothing(tmp_path):
     path = _write(tmp_path, "奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item()))
     _run(tmp_path, path)
     assert not (tmp_path / "data" / "baosong.db").exists()
+
+
+def test_check_reads_authentication_results_of_the_configured_server(tmp_path):
+    raw = mail("qitai@example.cn", "信息", date(2026, 11, 20),
+               docs=[("奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item()))])
+    forged = b"Authentication-Results: mx.qq.com; spf=pass smtp.mailfrom=evil.example; dmarc=fail header.from=example.cn\r\n"
+    path = _write(tmp_path, "forged.eml", forged + raw)
+    env = {"BAOSONG_PATHS_DATA": str(tmp_path / "data"), "BAOSONG_MAILBOX_AUTHSERV_ID": "mx.qq.com"}
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "none.toml"), "check", "--json", str(path)], env=env)
+    assert "SENDER_NOT_AUTHENTICATED" in [f["code"] for f in json.loads(result.output)["findings"]]
