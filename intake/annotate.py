@@ -9,6 +9,7 @@ in the main document only, so a problem in a header or footer is commented on th
 from __future__ import annotations
 
 import io
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from copy import deepcopy
 
@@ -53,15 +54,20 @@ def paragraph_map(document: Document, submission: Submission) -> dict[int, Parag
     and a paragraph whose text does not match exactly is simply not commented in place.
     """
     candidates = [Paragraph(p, document._body) for p in document.element.body.iter(qn("w:p"))]
+    positions: dict[str, deque[int]] = defaultdict(deque)  # text → where it occurs, in order
+    for number, candidate in enumerate(candidates):
+        positions[candidate.text].append(number)
     mapping: dict[int, Paragraph] = {}
     position = 0
     for wanted in submission.paragraphs:
         if wanted.part not in _COMMENTABLE_PARTS:
             continue
-        found = next((i for i in range(position, len(candidates)) if candidates[i].text == wanted.text), None)
-        if found is not None:
-            mapping[wanted.index] = candidates[found]
-            position = found + 1
+        found = positions.get(wanted.text)
+        while found and found[0] < position:  # each occurrence is passed over once: linear in the document
+            found.popleft()
+        if found:
+            mapping[wanted.index] = candidates[found[0]]
+            position = found.popleft() + 1
     return mapping
 
 

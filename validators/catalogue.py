@@ -7,13 +7,14 @@ severities in config/orgs/<key>/checks.toml.
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from string import Formatter
 from typing import Any
 
 from validators import attachments, authentication, dates, firstreport, message, photos, signoff, structure, units, wording
-from validators.case import Case, Rule
+from validators.case import Case, Hit, Rule
 from validators.findings import Finding, Severity
 
 E, W, R, I = Severity.ERROR, Severity.WARNING, Severity.REVIEW, Severity.IGNORED
@@ -58,6 +59,12 @@ RULES: tuple[Rule, ...] = (
 ALL_RULES: tuple[Rule, ...] = GATES + RULES
 CODES: tuple[str, ...] = tuple(rule.code for rule in ALL_RULES)
 
+# A flood of one problem (10,000 × 我局) lists the first ones and counts the rest in one more
+# finding (the MORE message), so replies, the console and the Word comments stay readable.
+MAX_FINDINGS_PER_CODE = 30
+MORE = "MORE"
+_SEVERITY_ORDER = (I, E, R, W)  # as validators.findings.decide weighs them
+
 
 @dataclass(frozen=True)
 class MessageTemplate:
@@ -90,16 +97,30 @@ def run(rules: tuple[Rule, ...], case: Case, messages: dict[str, MessageTemplate
     for rule in rules:
         if rule.code in case.rules.disabled:
             continue
-        severity = case.rules.severity.get(rule.code, rule.severity)
-        for hit in rule.check(case):
-            findings.append(
-                Finding(
-                    code=rule.code,
-                    severity=hit.severity or severity,
-                    params=hit.params,
-                    evidence=hit.evidence,
-                    location=hit.location,
-                    message=render(rule.code, hit.params, messages),
-                )
-            )
+        findings += _findings(rule, case.rules.severity.get(rule.code, rule.severity), case, messages)
     return findings
+
+
+def _findings(rule: Rule, severity: Severity, case: Case, messages: dict[str, MessageTemplate]) -> list[Finding]:
+    """The rule's first MAX_FINDINGS_PER_CODE hits, then one finding that counts the rest."""
+    findings: list[Finding] = []
+    unlisted: list[Hit] = []
+    for hit in rule.check(case):
+        if len(findings) < MAX_FINDINGS_PER_CODE:
+            message = render(rule.code, hit.params, messages)
+            findings.append(Finding(rule.code, hit.severity or severity, hit.params, hit.evidence, hit.location, message))
+        else:
+            unlisted.append(hit)
+    if unlisted:
+        findings.append(_more(rule.code, severity, unlisted, messages))
+    return findings
+
+
+def _more(code: str, severity: Severity, unlisted: list[Hit], messages: dict[str, MessageTemplate]) -> Finding:
+    """One finding for the hits past the cap, as severe as the worst of them; it names the words."""
+    words = Counter(str(hit.evidence["word"]) for hit in unlisted if "word" in hit.evidence)
+    examples = "".join(f"“{word}”" for word, _ in words.most_common(5))
+    params = {"count": len(unlisted), "shown": MAX_FINDINGS_PER_CODE, "examples": f"（{examples}）" if examples else ""}
+    evidence = {"unlisted": len(unlisted), "shown": MAX_FINDINGS_PER_CODE, "words": dict(words.most_common(20))}
+    worst = min((hit.severity or severity for hit in unlisted), key=_SEVERITY_ORDER.index)
+    return Finding(code, worst, params, evidence, None, render(MORE, params, messages))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import accumulate
 
 from validators.case import Case, Hit, snippet, where
 from validators.findings import Location
@@ -30,7 +32,10 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+    """Spans from one finditer are sorted and disjoint: the last one starting at or before
+    `position` is the only candidate (a paragraph of 10,000 《》 titles costs no more than one)."""
+    index = bisect_right(spans, position, key=lambda span: span[0]) - 1
+    return index >= 0 and position < spans[index][1]
 
 
 def _date_text(day: date) -> str:
@@ -57,15 +62,18 @@ def _matches(text: str, words: list[tuple[str, str]], allowed: tuple[str, ...]) 
     """(position, word, kind) of listed words, longest first, never inside an allowed term."""
     protected = [span for term in allowed if term in text for span in _spans(re.compile(re.escape(term)), text)]
     protected += [(start + 1, end) for start, end in _spans(_DEADLINE, text)]
-    taken: list[tuple[int, int]] = []
+    protected.sort()
+    reach = list(accumulate((end for _, end in protected), max))  # the furthest end of a span starting so far
+    taken = bytearray(len(text))  # characters already matched by a longer word
     for word, kind in sorted(words, key=lambda pair: len(pair[0]), reverse=True):
         if word not in text:  # most words are in no paragraph: skip the regex machinery
             continue
         for match in re.finditer(re.escape(word), text):
             start, end = match.span()
-            if any(s <= start and end <= e for s, e in protected) or any(s < end and start < e for s, e in taken):
+            last = bisect_right(protected, start, key=lambda span: span[0]) - 1
+            if (last >= 0 and reach[last] >= end) or 1 in taken[start:end]:
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             yield start, word, kind
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 
 import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from baosong import BUNDLED_CONFIG
+from baosong.organisation import load_organisation
 from intake.annotate import annotate_docx
-from tests.factories.docx import REMOTE, add_external_links, docx_bytes
+from intake.message import MailAttachment
+from tests.factories.docx import REMOTE, add_external_links, docx_bytes, make_docx
+from tests.factories.mail import DOCX_TYPE
 from tests.factories.replies import (
     BODY,
     SIGNOFF,
@@ -20,7 +25,10 @@ from tests.factories.replies import (
     problem_submission,
     vague,
 )
+from validators.catalogue import MAX_FINDINGS_PER_CODE, load_messages
 from validators.findings import Finding, Location, Severity
+from validators.judge import JudgeContext, judge_docx
+from validators.registry import Registry
 
 
 def commented_text(data: bytes) -> dict[str, str]:
@@ -145,3 +153,13 @@ def test_ordinary_fields_stay():
     document.add_paragraph()._p.append(parse_xml(page))
     data = annotate_docx(docx_bytes(document), problem_findings(), problem_submission())
     assert b'w:instr=" PAGE "' in members(data)["word/document.xml"]
+
+
+def test_a_flood_of_vague_words_is_commented_only_as_far_as_findings_are_listed():
+    organisation = load_organisation(BUNDLED_CONFIG, "A")
+    ctx = JudgeContext(organisation.checks, Registry.of([]), load_messages(BUNDLED_CONFIG))
+    flood = make_docx(paragraphs=["11月18日，" + "我局" * 2_000])
+    judgement = judge_docx(MailAttachment("flood.docx", DOCX_TYPE, flood, "docx"), ctx, today=date(2026, 11, 20))
+    comments = docx.Document(io.BytesIO(annotate_docx(flood, judgement.findings, judgement.submission))).comments
+    vague_comments = [c for c in comments if "我局" in c.text]
+    assert len(vague_comments) == MAX_FINDINGS_PER_CODE + 1 and "另有 1970 处" in vague_comments[-1].text
