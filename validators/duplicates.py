@@ -16,8 +16,9 @@ How an item is compared (figures from bench/duplicates.py on tests/factories/cor
    reporting another event (the monthly meeting with other dates and figures: SPEC §4); on the
    labelled corpus content alone finds 57% of near-duplicates without flagging a hard negative,
    content × facts finds all of them.
-4. Same wording and figures but a different date is never more than POSSIBLE_DUPLICATE: it is a
-   corrected resend or the next routine meeting, and only a clerk can tell which.
+4. Same wording but a date or a figure the other side does not state is never more than
+   POSSIBLE_DUPLICATE: it is a corrected resend or the next routine meeting (two units' monthly
+   meetings on one day differ only in their figures), and only a clerk can tell which.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def agreement(a: Counter[str], b: Counter[str]) -> float:
 class Comparison:
     content: float  # shingle containment, 0–1
     facts: float  # agreement of dates and figures, 0–1
-    dates_differ: bool  # the smaller side names a date the other does not
+    facts_differ: bool  # the smaller side names a date, or a figure, that the other does not
 
     @property
     def similarity(self) -> float:
@@ -199,11 +200,10 @@ def compare(query_grams: list[int], query_facts: Facts, candidate: str, *, floor
     if content < floor:
         return Comparison(content, 0.0, False)
     candidate_facts = facts(candidate)
-    return Comparison(
-        content,
-        agreement(query_facts.all, candidate_facts.all),
-        agreement(query_facts.dates, candidate_facts.dates) < 1.0,
-    )
+    differ = min(
+        agreement(query_facts.dates, candidate_facts.dates), agreement(query_facts.figures, candidate_facts.figures)
+    ) < 1.0
+    return Comparison(content, agreement(query_facts.all, candidate_facts.all), differ)
 
 
 def compare_texts(query: str, candidate: str) -> Comparison:
@@ -494,9 +494,9 @@ class DuplicateIndex:
             comparison = compare(grams, query_facts, normalised, floor=self.config.review_threshold)
             score = comparison.similarity
             if score >= self.config.review_threshold:
-                # Same wording and figures on another date: a corrected resend or the next routine
+                # Same wording with another date or figure: a corrected resend or the next routine
                 # meeting; only a clerk can tell, so it is never more than a possible duplicate.
-                duplicate = score >= self.config.duplicate_threshold and not comparison.dates_differ
+                duplicate = score >= self.config.duplicate_threshold and not comparison.facts_differ
                 day = date.fromordinal(int(self._days.values[slot]))
                 matches.append(DuplicateMatch(int(self._ids.values[slot]), receipt, unit, day, score, duplicate))
         return sorted(matches, key=_first_report_first)

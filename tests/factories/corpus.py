@@ -4,24 +4,31 @@ Items are drawn from topic templates (meetings, inspections, training, environme
 poverty alleviation, disaster prevention, ethnic unity, river patrols). Each template sentence has
 several phrasings, and each item fills units, dates, figures, places and people.
 
+One item in ten writes its dates and figures in Chinese numerals (十一月三日, 三十五名), and one in
+ten is a short routine notice (the monthly meeting in two sentences).
+
 From a corpus item the generator derives, with labels:
 - near-duplicates (the same report again): a resend, sentences reordered, 5–20% of the wording
   edited, one date swapped, the unit name swapped (another unit resending it), a paragraph added,
-  or a mix of these. Edits rewrite wording, never figures or dates: a changed figure or date is
-  what the date-swap variant models on its own.
-- hard negatives (another event written from the same template): the same phrasing with other
-  dates and figures (the next month's meeting), other places and figures on the same day (another
-  township), or every fact drawn anew.
+  a mix of these, the resend with its dates and figures in Chinese numerals, a copy in traditional
+  characters, or a late-December item resent in early January. Edits rewrite wording, never
+  figures or dates: a changed figure or date is what the date-swap variant models on its own.
+- hard negatives (another event, or not the same report): the same phrasing with other dates and
+  figures (the next month's meeting), other places and figures on the same day (another township),
+  every fact drawn anew, the next run of a recurring event written in Chinese numerals, the next
+  run of a short routine notice, or a long summary that quotes the item in full among three others.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
+
+import opencc
 
 COUNTIES = [
     "青山县", "河口县", "白云县", "石林县", "红河县", "金平县", "永胜县", "云龙县", "凤庆县", "安宁市",
@@ -230,10 +237,23 @@ EXTRA_PARAGRAPHS = [
     "活动期间，{county}融媒体中心进行了全程报道，相关视频浏览量达{x1}人次。",
     "{unit}将以此次活动为契机，进一步转变工作作风，提升服务质效，全年计划开展同类活动{x2}场次。",
 ]
+# Short routine notices: (title, body), the same two sentences every month.
+SHORT_NOTICES = [
+    ("{unit}召开{m}月份安全生产例会", "{m}月{d}日，{unit}召开{m}月份安全生产例会，{n1}名干部职工参加会议，会议通报排查一般隐患{n2}处。"),
+    ("{unit}开展{river}{m}月份巡河", "{m}月{d}日，{leader}带队巡查{river}{place}段，清理河道垃圾{a1}吨，现场交办问题{n3}个。"),
+    ("{unit}召开{m}月份理论学习中心组学习会", "{m}月{d}日，{unit}召开党组理论学习中心组{m}月份集中学习会，{n1}名班子成员参加学习，{n4}人作交流发言。"),
+    ("{unit}开展{m}月份森林防火巡查", "{m}月{d}日，{unit}组织{n1}名护林员对{place}{n2}个重点林区开展森林防火巡查，排除火灾隐患{n3}处。"),
+]
 NUMBER_SLOTS = ("n1", "n2", "n3", "n4", "n5", "n6", "a1", "p1")
-NEAR_KINDS = ("resend", "reorder", "edit", "date_swap", "unit_swap", "paragraph_added", "mixed")
-HARD_KINDS = ("recurring", "other_place", "new_event")
-FACT_SPAN = re.compile(r"\d+(?:\.\d+)?(?:%|[万亿]?[\u4e00-\u9fff])?")
+NEAR_KINDS = (
+    "resend", "reorder", "edit", "date_swap", "unit_swap", "paragraph_added", "mixed",
+    "numerals", "traditional", "year_end",
+)
+HARD_KINDS = ("recurring", "other_place", "new_event", "recurring_numerals", "recurring_short", "long_summary")
+CN_DIGITS = "〇一二三四五六七八九"
+ARABIC_FIGURE = re.compile(r"(?<![\d.])(\d{1,4})(?![\d.%])(?=[年月日号人名个家户处宗亩次场份元条项吨])")
+TO_TRADITIONAL = opencc.OpenCC("s2t")
+FACT_SPAN = re.compile(r"(?:\d+(?:\.\d+)?|[〇零一二三四五六七八九十百千]+)(?:%|[万亿]?[\u4e00-\u9fff])?")
 SENTENCE = re.compile(r"[^。；！？]*[。；！？]?")
 
 
@@ -248,6 +268,31 @@ class CorpusItem:
     text: str  # title line, then the body paragraphs
 
 
+def chinese_number(n: int) -> str:
+    """35 → 三十五, 105 → 一百零五, 2400 → 二千四百 (up to 9999)."""
+    if n < 20:
+        return CN_DIGITS[n] if n < 10 else "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    out, zero, started = "", False, False
+    for digit, name in zip((n // 1000 % 10, n // 100 % 10, n // 10 % 10, n % 10), ("千", "百", "十", "")):
+        if digit == 0:
+            zero = started
+            continue
+        out += ("零" if zero else "") + CN_DIGITS[digit] + name
+        zero, started = False, True
+    return out
+
+
+def in_chinese_numerals(text: str) -> str:
+    """Dates and whole figures as an office writing in numerals would: 二〇二六年十一月三日, 三十五名."""
+    def figure(match: re.Match[str]) -> str:
+        digits = match[1]
+        if len(digits) == 4 and text[match.end()] == "年":
+            return "".join(CN_DIGITS[int(d)] for d in digits)
+        return chinese_number(int(digits))
+
+    return ARABIC_FIGURE.sub(figure, text)
+
+
 @dataclass(frozen=True)
 class Query:
     """A new submission to check, labelled with what it really is."""
@@ -257,6 +302,7 @@ class Query:
     kind: str  # one of NEAR_KINDS or HARD_KINDS
     label: Literal["near", "hard"]
     source_id: int  # the corpus item it was derived from
+    day: date  # the day it is checked (the window counts back from it)
 
     @property
     def expected_id(self) -> int | None:
@@ -279,13 +325,16 @@ class _Draft:
     paragraphs: tuple[tuple[str, ...], ...]
     values: dict[str, str] = field(hash=False)
     signoff: str = ""
+    numerals: bool = False  # dates and figures in Chinese numerals
+    short: bool = False  # a short routine notice
 
     def render(self) -> str:
         lines = [self.title.format(**self.values)]
         lines += ["".join(s.format(**self.values) for s in paragraph) for paragraph in self.paragraphs]
         if self.signoff:
             lines.append(self.signoff)
-        return "\n".join(lines)
+        text = "\n".join(lines)
+        return in_chinese_numerals(text) if self.numerals else text
 
 
 class Generator:
@@ -328,7 +377,7 @@ class Generator:
             return ""
         return f"（撰稿：{self._name()}  审核：{self._name()}  电话：139{self.rng.randint(10000000, 99999999)}）"
 
-    def draft(self, unit: str | None = None) -> _Draft:
+    def draft(self, unit: str | None = None, *, numerals: bool = False, short: bool = False) -> _Draft:
         rng = self.rng
         topic = rng.choice(list(TOPICS))
         titles, paragraphs = TOPICS[topic]
@@ -349,7 +398,10 @@ class Generator:
         for measure in rng.sample(MEASURES, rng.choice((1, 1, 2))):
             chosen.insert(len(chosen) - 1, (measure,))
         values["topic"] = topic + "工作"
-        return _Draft(topic, rng.choice(titles), tuple(chosen), values, self._signoff())
+        if short:
+            title, body = rng.choice(SHORT_NOTICES)
+            return _Draft("短讯", title, ((body,),), values, self._signoff(), numerals, short=True)
+        return _Draft(topic, rng.choice(titles), tuple(chosen), values, self._signoff(), numerals)
 
     def accepted_on(self, draft: _Draft) -> date:
         event = date(self.year, int(draft.values["m"]), int(draft.values["d"]))
@@ -378,6 +430,12 @@ class Generator:
         if kind == "mixed":
             text = self._add_paragraph(self._reorder(draft.render()), draft.values)
             return self._edit(text, self.rng.uniform(0.05, 0.10)), unit
+        if kind == "numerals":
+            return in_chinese_numerals(draft.render()), unit
+        if kind == "traditional":
+            return TO_TRADITIONAL.convert(draft.render()), unit
+        if kind == "year_end":
+            return self._edit(draft.render(), 0.03), unit
         raise ValueError(kind)
 
     def _reorder(self, text: str) -> str:
@@ -415,10 +473,15 @@ class Generator:
 
     # --- hard negatives --------------------------------------------------------------------
 
-    def hard_negative(self, draft: _Draft, kind: str) -> tuple[str, str]:
-        """(text, sending unit) of another event written with the same phrasing."""
+    def hard_negative(self, draft: _Draft, kind: str, others: Sequence[_Draft] = ()) -> tuple[str, str]:
+        """(text, sending unit) of another event written with the same phrasing, or of a summary
+        that quotes `draft` among `others`."""
         values = dict(draft.values)
-        if kind == "recurring":
+        if kind == "long_summary":
+            bodies = [d.render().split("\n", 1)[1] for d in (draft, *others)]
+            self.rng.shuffle(bodies)
+            return "\n".join([f"{values['unit']}{self.year}年工作综述", *bodies]), values["unit"]
+        if kind in {"recurring", "recurring_numerals", "recurring_short"}:
             values.update(self._date_values())
             while values["m"] == draft.values["m"]:
                 values.update(self._date_values())
@@ -437,10 +500,11 @@ class Generator:
 
 
 def corpus(seed: int, size: int, *, year: int = 2026, first_id: int = 1) -> Iterator[tuple[CorpusItem, _Draft]]:
-    """`size` accepted items with ids from `first_id`, with the drafts they were rendered from."""
+    """`size` accepted items with ids from `first_id`, with the drafts they were rendered from;
+    one in ten in Chinese numerals, one in ten a short routine notice."""
     generator = Generator(seed, year)
     for item_id in range(first_id, first_id + size):
-        draft = generator.draft()
+        draft = generator.draft(numerals=item_id % 10 == 0, short=item_id % 10 == 5)
         item = CorpusItem(
             item_id=item_id,
             unit=draft.values["unit"],
@@ -452,17 +516,31 @@ def corpus(seed: int, size: int, *, year: int = 2026, first_id: int = 1) -> Iter
 
 
 def labelled_set(seed: int, *, corpus_size: int, near: int, hard: int, year: int = 2026) -> LabelledSet:
-    """A corpus plus `near` near-duplicate and `hard` hard-negative queries derived from it."""
+    """A corpus plus `near` near-duplicate and `hard` hard-negative queries derived from it.
+
+    Queries are checked on the last day of the year, year-end resends in early January."""
     pairs = list(corpus(seed, corpus_size, year=year))
     generator = Generator(seed + 1, year)
-    sources = generator.rng.sample(pairs, near + hard)
+    rng = generator.rng
+    pools = {
+        "year_end": [p for p in pairs if p[0].accepted_on >= date(year, 12, 20)],
+        "recurring_numerals": [p for p in pairs if p[1].numerals],
+        "recurring_short": [p for p in pairs if p[1].short],
+        "long_summary": [p for p in pairs if not p[1].short],
+    }
     queries = []
-    for n, (item, draft) in enumerate(sources[:near]):
-        kind = NEAR_KINDS[n % len(NEAR_KINDS)]
-        text, unit = generator.near_duplicate(draft, kind)
-        queries.append(Query(text, unit, kind, "near", item.item_id))
-    for n, (item, draft) in enumerate(sources[near:]):
-        kind = HARD_KINDS[n % len(HARD_KINDS)]
-        text, unit = generator.hard_negative(draft, kind)
-        queries.append(Query(text, unit, kind, "hard", item.item_id))
+    for n in range(near + hard):
+        label = "near" if n < near else "hard"
+        kinds = NEAR_KINDS if label == "near" else HARD_KINDS
+        kind = kinds[(n if label == "near" else n - near) % len(kinds)]
+        item, draft = rng.choice(pools.get(kind) or pairs)
+        day = date(year, 12, 31)
+        if label == "near":
+            text, unit = generator.near_duplicate(draft, kind)
+            if kind == "year_end":
+                day = date(year + 1, 1, rng.randint(2, 10))
+        else:
+            others = [d for _, d in rng.sample(pools["long_summary"], 3)] if kind == "long_summary" else ()
+            text, unit = generator.hard_negative(draft, kind, others)
+        queries.append(Query(text, unit, kind, label, item.item_id, day))
     return LabelledSet([item for item, _ in pairs], queries)

@@ -282,3 +282,13 @@ def test_a_typo_in_a_measure_word_keeps_the_fact():
     typo = short.replace("17.4亿元", "17.4亿圆")
     index = index_with((1, short, UNIT, date(2026, 3, 13)))
     assert [(m.item_id, m.duplicate) for m in index.find(typo, unit_names=[UNIT], on=date(2026, 3, 20))] == [(1, True)]
+
+
+def test_same_day_notice_with_other_figures_is_not_a_duplicate():
+    notice = (
+        "{unit}召开11月份安全生产例会\n11月3日，{unit}召开11月份安全生产例会，{people}名干部职工参加会议，"
+        "会议通报了11月份以来安全生产形势，排查一般隐患{hazards}处，要求各股室于11月30日前完成整改。"
+    )
+    index = index_with((1, notice.format(unit=UNIT, people=43, hazards=274), UNIT, date(2026, 11, 3)))
+    other = notice.format(unit=OTHER_UNIT, people=38, hazards=12)
+    assert not any(m.duplicate for m in index.find(other, unit_names=[OTHER_UNIT], on=date(2026, 11, 4)))
