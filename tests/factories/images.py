@@ -10,6 +10,7 @@ start-of-image marker to reach the size. Decoders skip COM segments: the picture
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 
@@ -52,8 +53,10 @@ def make_gif(width: int = 32, height: int = 24, *, seed: int = 0) -> bytes:
     return _encode(_picture(width, height, seed).convert("P"), "GIF")
 
 
+@functools.lru_cache(maxsize=4)
 def make_heic(width: int = 640, height: int = 480, *, seed: int = 0) -> bytes:
-    """An HEIC as an iPhone writes it (HEVC in a HEIF container), encoded by libheif."""
+    """An HEIC as an iPhone writes it (HEVC in a HEIF container), encoded by libheif (slow: about
+    a second for 640×480, so each picture is encoded once per run)."""
     out = io.BytesIO()
     pillow_heif.from_pillow(_picture(width, height, seed)).save(out, quality=80)
     return out.getvalue()

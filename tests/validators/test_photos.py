@@ -66,7 +66,7 @@ def test_pillow_keeps_refusing_truncated_images():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
-@pytest.mark.parametrize("width, height", [(640, 480), (4032, 3024)], ids=["small", "iphone-12mp"])
+@pytest.mark.parametrize("width, height", [(640, 480), (480, 640)], ids=["landscape", "portrait"])
 def test_iphone_heic_is_an_image(width, height):
     assert image_problem(make_heic(width, height)) is None
 
