@@ -273,7 +273,7 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
     try:
         if (claimed := _claim(app, raw_id)) is not None:
             return claimed
-        crash_point("while_judging")
+        crash_point("while_judging", raw_id)
         with _time_limit(app.settings.rules.max_judge_seconds, raw_id), transaction(app.sessions) as session:
             row = session.scalar(
                 select(RawMessage).where(RawMessage.id == raw_id).with_for_update(skip_locked=True)
@@ -309,9 +309,15 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
 
 
 def pending(app: App, limit: int = 100) -> list[int]:
-    """Archived messages still waiting for a verdict (after a crash or a failure on our side)."""
+    """Archived messages still waiting for a verdict (after a crash or a failure on our side),
+    the least tried first: a message that keeps failing waits behind every other one."""
     with app.sessions() as session:
-        query = select(RawMessage.id).where(RawMessage.state == "archived").order_by(RawMessage.id).limit(limit)
+        query = (
+            select(RawMessage.id)
+            .where(RawMessage.state == "archived")
+            .order_by(RawMessage.attempts, RawMessage.id)
+            .limit(limit)
+        )
         return list(session.scalars(query))
 
 

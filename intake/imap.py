@@ -1,15 +1,17 @@
 """IMAP intake: mailbox → archive → verdict, exactly once (SPEC §5).
 
 One cycle, in this order, committing per message:
-1. retry messages archived earlier whose processing failed on our side;
-2. mark on the server (flag or move) messages whose verdict is committed but not yet marked;
-3. list UIDs above the stored cursor with their RFC822.SIZE, then for each one: download it with
+1. mark on the server (flag or move) messages whose verdict is committed but not yet marked;
+2. list UIDs above the stored cursor with their RFC822.SIZE, then for each one: download it with
    BODY.PEEK (never \\Seen) — or only its header block when the server's size is over the limit —,
    archive it, record it in the (mailbox, folder, UIDVALIDITY, UID) ledger and advance the cursor in
-   one transaction, judge it, and only after that commit mark it on the server.
+   one transaction, judge it, and only after that commit mark it on the server;
+3. retry messages archived earlier whose processing failed on our side or was cut short, the least
+   tried first, and mark those judged now. New mail comes first: a message that kills the worker
+   every time it is judged delays nothing that arrives after it.
 
-A crash anywhere leaves either an archived message (retried by step 1) or a committed verdict
-(marked by step 2); a re-fetch is a no-op through the ledger and the raw-hash check. UIDVALIDITY
+A crash anywhere leaves either an archived message (retried by step 3) or a committed verdict
+(marked by step 1); a re-fetch is a no-op through the ledger and the raw-hash check. UIDVALIDITY
 changes reset the cursor; the re-fetched messages dedupe by their bytes.
 
 `intake.imap_login` opens, logs in and identifies (ID), imap-tools selects; raw FETCH and STORE go
@@ -256,13 +258,8 @@ class ImapIntake:
         report.uidvalidity = state.uidvalidity
         last_uid = self._cursor(state.uidvalidity)
         report.error = None
-        for raw_id in pending(self.app):
-            outcome = process(self.app, raw_id, duplicates=self.duplicates)
-            if self.on_message is not None:
-                self.on_message(report, MessageResult(None, None, raw_id, outcome))
-            report.retried.append(replace(outcome, judgement=None))
-        for uid in self._ledger_unmarked(state.uidvalidity):
-            report.marked += self._mark(state, uid, report)
+        retries = pending(self.app)  # taken before the new mail, retried after it
+        self._mark_judged(state, report)
         self._cursor_held = False
         for uid, size in list_new(self.box, last_uid):
             self.take_lease()
@@ -281,6 +278,17 @@ class ImapIntake:
             if self.on_message is not None:
                 self.on_message(report, result)
             report.add(result)
+        for raw_id in retries:
+            outcome = process(self.app, raw_id, duplicates=self.duplicates)
+            if self.on_message is not None:
+                self.on_message(report, MessageResult(None, None, raw_id, outcome))
+            report.retried.append(replace(outcome, judgement=None))
+        if retries:
+            self._mark_judged(state, report)
+
+    def _mark_judged(self, state: FolderState, report: CycleReport) -> None:
+        for uid in self._ledger_unmarked(state.uidvalidity):
+            report.marked += self._mark(state, uid, report)
 
     def _cursor(self, uidvalidity: int) -> int:
         """The last UID already archived; reset when the server's UIDVALIDITY changed."""

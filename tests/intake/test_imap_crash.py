@@ -63,6 +63,26 @@ def test_message_killing_the_worker_while_judged_stops_being_retried_and_waits_f
     app.close()
 
 
+def test_fresh_mail_behind_a_message_that_keeps_killing_the_worker_is_judged_in_the_next_cycle(
+    imap_server: LocalImapServer, imap_settings, tmp_path: Path  # noqa: ANN001
+) -> None:
+    app = open_app(imap_settings, seed_units=True)
+    poison = imap_server.append(submission(1))
+    first = run_cli(imap_settings, "poll", "--once", cwd=tmp_path, BAOSONG_TEST_CRASH_AT="while_judging")
+    with app.sessions() as session:
+        poison_raw = session.scalar(select(MailboxMessage.raw_message_id).where(MailboxMessage.uid == poison))
+    fresh = imap_server.append(submission(2))
+
+    second = run_cli(
+        imap_settings, "poll", "--once", cwd=tmp_path,
+        BAOSONG_TEST_CRASH_AT="while_judging", BAOSONG_TEST_CRASH_ONLY=str(poison_raw),
+    )
+
+    assert [first.returncode, second.returncode] == [-signal.SIGKILL] * 2  # the poison killed both cycles
+    assert list(verdicts_by_uid(app)) == [fresh] and fresh in flagged_uids(imap_server)
+    app.close()
+
+
 def test_clerk_retry_gives_a_message_that_crashed_the_worker_a_fresh_set_of_attempts(
     imap_server: LocalImapServer, imap_settings, tmp_path: Path  # noqa: ANN001
 ) -> None:
