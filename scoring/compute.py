@@ -226,6 +226,11 @@ class YearReport:
     def reward_total(self) -> float:
         return sum(reward.yuan for reward in self.rewards)
 
+    @property
+    def targeted_groups(self) -> list[str]:
+        """Groups some unit has an annual target in: the report shows target and gap for these."""
+        return [g.name for g in self.ruleset.groups if any(row.scores[g.name].target is not None for row in self.units)]
+
 
 # ---------------------------------------------------------------- item rules
 

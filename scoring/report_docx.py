@@ -269,6 +269,25 @@ def write_month_docx(report: MonthReport, path: Path, charts: Mapping[str, Path]
     return path
 
 
+def _authors_table(document: DocumentObject, report: YearReport) -> None:
+    """三、撰稿人: each author's items, adoptions, points and money (优秀信息员; per-article rewards)."""
+    named = [author for author in report.authors if author.author]
+    if not named:
+        return
+    _paragraph(document, "三、撰稿人", HEADING_FONT, 16)
+    columns = ("单位", "撰稿人", "报送数量", "采用数量", "得分", "奖金（元）")
+    table = document.add_table(rows=1 + len(named), cols=len(columns))
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, columns, strict=True):
+        _set_cell(cell, label, bold=True)
+    for line, author in zip(table.rows[1:], named, strict=True):
+        values = (author.unit.name, author.author, str(author.submitted), str(author.adopted),
+                  format_points(author.points), format_points(author.yuan))
+        for cell, value in zip(line.cells, values, strict=True):
+            _set_cell(cell, value)
+    _repeat_as_header(table, 1)
+
+
 def write_year_docx(report: YearReport, path: Path, issued_on: date) -> Path:
     """The annual ranking per class and the reward list."""
     document = Document()
@@ -284,7 +303,9 @@ def write_year_docx(report: YearReport, path: Path, issued_on: date) -> Path:
     _red_rule(masthead)
     _paragraph(document, "一、年度积分排名", HEADING_FONT, 16)
     groups = [g.name for g in ruleset.groups]
+    targeted = report.targeted_groups
     columns = ["名次", "单位", "报送数量", "采用数量", *(f"{g}得分" for g in groups), "合计"]
+    columns += [f"{g}{label}" for g in targeted for label in ("目标", "差额")]
     for index, (class_name, rows) in enumerate(report.by_class()):
         numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
         _paragraph(document, f"（{numeral}）{class_name}", "楷体_GB2312", 14, bold=True)
@@ -295,6 +316,7 @@ def write_year_docx(report: YearReport, path: Path, issued_on: date) -> Path:
         for line, row in zip(table.rows[1:], rows, strict=True):
             values = [str(row.rank), row.unit.name, str(row.submitted), str(row.adopted)]
             values += [format_points(row.scores[g].year_to_date) for g in groups] + [format_points(row.total)]
+            values += [format_points(value) for g in targeted for value in (row.scores[g].target, row.scores[g].gap)]
             for cell, value in zip(line.cells, values, strict=True):
                 _set_cell(cell, value)
         _repeat_as_header(table, 1)
@@ -311,6 +333,7 @@ def write_year_docx(report: YearReport, path: Path, issued_on: date) -> Path:
             for cell, value in zip(line.cells, values, strict=True):
                 _set_cell(cell, value)
         _paragraph(document, f"奖励合计 {format_points(report.reward_total)} 元。", indent=Pt(28))
+    _authors_table(document, report)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path

@@ -103,7 +103,13 @@ def write_month_xlsx(report: MonthReport, path: Path) -> Path:
 
 def year_sheet_columns(report: YearReport) -> list[str]:
     groups = [f"{g.name}全年得分" for g in report.ruleset.groups]
-    return ["类别", "名次", "单位", "报送数量", "采用数量", *groups, "合计", "未完成任务"]
+    targets = [f"{g}{label}" for g in report.targeted_groups for label in ("目标", "差额")]
+    return ["类别", "名次", "单位", "报送数量", "采用数量", *groups, "合计", *targets, "未完成任务"]
+
+
+def _target_and_gap(row: UnitYear, group: str) -> tuple[float | None, float | None]:
+    score = row.scores[group]
+    return (None, None) if score.target is None else (_number(score.target), _number(score.gap))
 
 
 def shortfall_text(row: UnitYear) -> str:
@@ -131,6 +137,7 @@ def write_year_xlsx(report: YearReport, path: Path) -> Path:
                     row.adopted,
                     *(_number(row.scores[g.name].year_to_date) for g in report.ruleset.groups),
                     _number(row.total),
+                    *(value for g in report.targeted_groups for value in _target_and_gap(row, g)),
                     shortfalls,
                 ]
             )
@@ -139,6 +146,14 @@ def write_year_xlsx(report: YearReport, path: Path) -> Path:
     rewards.freeze_panes = "A2"
     for reward in report.rewards:
         rewards.append([reward.unit.class_name, reward.unit.name, reward.reason, _number(reward.yuan)])
+    authors = workbook.create_sheet("撰稿人")
+    _header(authors, ["单位", "撰稿人", "报送数量", "采用数量", "得分", "奖金（元）"])
+    authors.freeze_panes = "A2"
+    for author in report.authors:
+        authors.append(
+            [author.unit.name, author.author or "（未写明）", author.submitted, author.adopted,
+             _number(author.points), _number(author.yuan)]
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

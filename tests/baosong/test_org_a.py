@@ -3,13 +3,18 @@ rules of its 信息报送模板 and 考核办法, quoted, with a submission and 
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
 
 from baosong import BUNDLED_CONFIG
+from baosong.cli import main
 from scoring.compute import CommissionRecord, compute_month, compute_year
+from scoring.publish import write_year_reports
 from scoring.ruleset import load_ruleset
 from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes
 from tests.scoring.builders import YEAR, Ledger, row_of
@@ -103,3 +108,36 @@ def test_a_year_shows_each_units_target_and_gap():
     ledger.adopt(ledger.item(unit, date(YEAR, 3, 2)), "州党委政府信息刊物", date(YEAR, 3, 10))  # 15
     scores = row_of(compute_year(A, ledger.books(), YEAR), unit).scores
     assert [(g, s.target, s.gap) for g, s in scores.items()] == [("政务", 300, 285), ("新闻", 100, 100)]
+
+
+def test_a_annual_excel_lists_targets_gaps_and_authors(tmp_path):
+    ledger = Ledger()
+    unit = ledger.unit(UNIT, COUNTY)
+    ledger.adopt(ledger.item(unit, date(YEAR, 3, 2), author="王晓燕"), "州党委政府信息刊物", date(YEAR, 3, 10))  # 15
+    _, xlsx = write_year_reports(compute_year(A, ledger.books(), YEAR), tmp_path, ("docx", "xlsx"), date(YEAR, 12, 31))
+    book = load_workbook(xlsx)
+    header, row = list(book[f"{YEAR}年排名"].iter_rows(values_only=True))[:2]
+    assert dict(zip(header, row))["政务目标"] == 300 and dict(zip(header, row))["政务差额"] == 285
+    assert list(book["撰稿人"].iter_rows(min_row=2, values_only=True)) == [(UNIT, "王晓燕", 1, 1, 15, 0)]
+
+
+def test_a_year_ranking_on_the_command_line_names_target_and_gap(settings, tmp_path):
+    config = tmp_path / "baosong.toml"
+    config.write_text(
+        f'[paths]\ndata = "{settings.paths.data}"\n[database]\nurl = "{settings.database_url}"\n[rules]\norganisation = "A"\n',
+        encoding="utf-8",
+    )
+    sheet = Workbook()
+    sheet.active.append(("日期", "单位", "标题", "类别"))
+    sheet.active.append((date(YEAR, 3, 2), UNIT, TITLE, ""))
+    sheet.save(tmp_path / "补录.xlsx")
+
+    def run(*args: str):  # noqa: ANN202
+        return CliRunner().invoke(main, ["--config", str(config), *args], catch_exceptions=False)
+
+    receipt = json.loads(run("items", "import-oa", str(tmp_path / "补录.xlsx"), "--json").output)["added"][0]
+    # 15, proof by the 25th ("每月25日前……报送……逾期不报不予计分")
+    adopted = run("adopt", receipt, "--outlet", "州党委政府信息刊物", "--date", f"{YEAR}-03-10", "--proof-date", f"{YEAR}-03-20")
+    assert adopted.exit_code == 0, adopted.output
+    result = run("report", "--year", str(YEAR), "--format", "xlsx", "--out", str(tmp_path))
+    assert f"{UNIT}  15分（政务 目标300分，差285分；新闻 目标100分，差100分）" in result.output
