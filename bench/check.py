@@ -2,7 +2,10 @@
 
 Typical submission: a ~30 KB .docx and 3 photos of 2–3 MB in one mail. The floor is reading the
 mail bytes, base64-decoding its parts (splitting on the known boundary, no MIME parser), unzipping
-word/document.xml and parsing it with lxml: what any checker must do to have the photo bytes. Run: `python -m bench.check` (writes bench/results/check.json).
+word/document.xml and parsing it with lxml: what any checker must do to have the photo bytes.
+The flood case: a small mail whose document holds 10,000 × 我局 (in one paragraph, and one per
+paragraph), parsed, judged and annotated once; the bound is 5 s. Run: `python -m bench.check`
+(writes bench/results/check.json).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from PIL import Image
 from baosong import BUNDLED_CONFIG
 from baosong.organisation import load_organisation
 from baosong.registry import refs_from_sheet
+from intake.annotate import annotate_docx
 from intake.mailparse import parse_mail
 from validators.catalogue import load_messages
 from validators.judge import JudgeContext, judge_mail
@@ -36,6 +40,7 @@ from validators.registry import Registry
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROUNDS = 30
+FLOOD_WORDS = 10_000
 
 
 def _photo(seed: int, target: int) -> bytes:
@@ -102,6 +107,43 @@ def full_check(path: Path, ctx: JudgeContext) -> str:
     return str(judge_mail(parse_mail(path.read_bytes()), ctx, today=date(2026, 11, 20)).verdict)
 
 
+def flood_mail(paragraphs: list[str]) -> bytes:
+    """A small mail whose document repeats one vague word 10,000 times (issue 17: it stalled the intake)."""
+    document = docx.Document()
+    document.add_heading("奇台县环境保护局开展秋季大气污染防治专项执法检查", level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.add_paragraph("审核领导：李四    撰稿人：张三    手机号：13912345678")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "qitai@example.cn", "cjhbxx@example.cn", "我局信息"
+    message.set_content("请审阅附件。")
+    message.add_attachment(
+        buffer.getvalue(), maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="奇台县环境保护局信息.docx",
+    )
+    return message.as_bytes()
+
+
+def judge_and_annotate(raw: bytes, ctx: JudgeContext) -> int:
+    """What the worker does with a mail before recording it: parse, judge, write the commented copy."""
+    judgement = judge_mail(parse_mail(raw), ctx, today=date(2026, 11, 20))
+    annotate_docx(judgement.docx.payload, judgement.findings, judgement.submission)
+    return len(judgement.findings)
+
+
+def flood(ctx: JudgeContext) -> dict:
+    shapes = {"one_paragraph": ["11月18日，" + "我局" * FLOOD_WORDS], "one_per_paragraph": ["11月18日，我局开展检查。"] * FLOOD_WORDS}
+    result = {"vague_words": FLOOD_WORDS}
+    for shape, paragraphs in shapes.items():
+        raw = flood_mail(paragraphs)
+        start = time.perf_counter()
+        findings = judge_and_annotate(raw, ctx)
+        result[shape] = {"mail_bytes": len(raw), "findings": findings, "judge_and_annotate_s": round(time.perf_counter() - start, 2)}
+    return result
+
+
 def _time(function, *args) -> list[float]:  # noqa: ANN001
     function(*args)  # warm up
     samples = []
@@ -136,6 +178,7 @@ def main() -> dict:
         "check_p95_ms": round(sorted(check_samples)[int(0.95 * len(check_samples)) - 1] * 1000, 1),
         "check_per_second": round(1 / check_median, 1),
         "ratio_to_floor": round(check_median / floor_median, 2),
+        "flood": flood(ctx),
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "check.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
