@@ -90,12 +90,19 @@ def _repeat_as_header(table: Table, rows: int) -> None:
         row._tr.get_or_add_trPr().append(marker)
 
 
+def submitted_label(report: MonthReport) -> str:
+    """报送数量, or 报送数量（政务/新闻） where the rule set counts the groups' submissions apart."""
+    if not report.ruleset.splits_submissions:
+        return "报送数量"
+    return f"报送数量（{'/'.join(g.name for g in report.ruleset.groups)}）"
+
+
 def table_columns(report: MonthReport) -> list[str]:
     """The second header row, left to right: what each column of a class table holds."""
     columns = ["名次", "单位"]
     for group in report.ruleset.groups:
         columns += [o.short for o in report.ruleset.outlets_of(group.name)]
-    columns.append("报送数量")
+    columns.append(submitted_label(report))
     for _group in report.ruleset.groups:
         columns += list(SCORE_LABELS)
     return columns
@@ -106,7 +113,8 @@ def row_values(report: MonthReport, row: UnitMonth) -> list[str]:
     values = [str(row.rank), row.unit.name]
     for group in report.ruleset.groups:
         values += [str(row.outlet_counts.get(o.name, 0)) for o in report.ruleset.outlets_of(group.name)]
-    values.append(str(row.submitted))
+    split = report.ruleset.splits_submissions
+    values.append("/".join(str(n) for n in row.submitted_by_group.values()) if split else str(row.submitted))
     for group in report.ruleset.groups:
         score = row.scores[group.name]
         values += [format_points(score.month), format_points(score.year_to_date), format_points(score.gap)]
@@ -160,7 +168,7 @@ def _class_table_template(document: DocumentObject, report: MonthReport) -> CT_T
         if width:
             spans.append((position, position + width - 1, f"{group.name}信息采用情况（篇次）"))
         position += width
-    spans.append((position, position, "报送数量"))
+    spans.append((position, position, submitted_label(report)))
     position += 1
     for group in report.ruleset.groups:
         spans.append((position, position + 2, f"{group.name}信息"))

@@ -25,7 +25,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 def month_sheet_columns(report: MonthReport, group: str) -> list[str]:
     outlets = [o.short for o in report.ruleset.outlets_of(group)]
-    return ["类别", "名次", "单位", *outlets, "报送数量", "本月采用得分", "全年累计得分", "全年目标分值", "与总任务差额分值"]
+    submitted = f"{group}信息报送数量" if report.ruleset.splits_submissions else "报送数量"
+    return ["类别", "名次", "单位", *outlets, submitted, "本月采用得分", "全年累计得分", "全年目标分值", "与总任务差额分值"]
 
 
 def _header(sheet: Worksheet, columns: list[str]) -> None:
@@ -61,7 +62,7 @@ def _month_sheet(workbook: Workbook, report: MonthReport, group: str) -> Workshe
                     row.rank,
                     row.unit.name,
                     *(row.outlet_counts.get(o.name, 0) for o in outlets),
-                    row.submitted,
+                    row.submitted_by_group[group] if report.ruleset.splits_submissions else row.submitted,
                     _number(score.month),
                     _number(score.year_to_date),
                     _number(score.target),

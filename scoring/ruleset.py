@@ -164,6 +164,11 @@ class RuleSet:
         """The first tag (【专报】…) that names one of the categories, else the default category."""
         return next((tag for tag in tags if tag in self.categories), self.default_category)
 
+    @property
+    def splits_submissions(self) -> bool:
+        """报送数量 is counted per group when a group claims categories (A: 政务 and 新闻 apart)."""
+        return any(group.categories for group in self.groups)
+
     def group_of(self, category: str) -> str:
         """The group an item of `category` is submitted to: the group listing it, else the default group."""
         return next((g.name for g in self.groups if category in g.categories), self.default_group)

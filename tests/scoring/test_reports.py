@@ -83,14 +83,14 @@ def test_word_tables_match_the_computation_cell_by_cell(a_report: MonthReport, w
 
 def test_word_row_of_the_county_reads_as_hand_computed(written: dict[str, Path]) -> None:
     county_row = [c.text for c in Document(str(written[".docx"])).tables[0].rows[2].cells]
-    # outlets: 州级刊物 1 (政务), 自治区级媒体 1 (新闻); 9 items; 政务 15 / 30 / 270; 新闻 30 / 60 / 40
+    # outlets: 州级刊物 1 (政务), 自治区级媒体 1 (新闻); 9 政务 items, 0 新闻; 政务 15 / 30 / 270; 新闻 30 / 60 / 40
     assert county_row == ["1", "昌吉市环境保护局", "0", "0", "0", "1", "0", "0", "0", "1", "0",
-                          "9", "15", "30", "270", "30", "60", "40"]
+                          "9/0", "15", "30", "270", "30", "60", "40"]
 
 
 def test_word_header_groups_outlets_under_each_group(written: dict[str, Path]) -> None:
     top = [c.text for c in Document(str(written[".docx"])).tables[0].rows[0].cells]
-    assert "政务信息采用情况（篇次）" in top and "新闻信息采用情况（篇次）" in top and "报送数量" in top
+    assert "政务信息采用情况（篇次）" in top and "新闻信息采用情况（篇次）" in top and "报送数量（政务/新闻）" in top
 
 
 def test_excel_has_one_sheet_per_group_with_frozen_header(written: dict[str, Path]) -> None:
@@ -106,7 +106,8 @@ def test_excel_cells_match_the_computation(a_report: MonthReport, written: dict[
         outlets = a_report.ruleset.outlets_of(group.name)
         lines = list(sheet.iter_rows(min_row=2, values_only=True))
         expected = [
-            (name, row.rank, row.unit.name, *(row.outlet_counts.get(o.name, 0) for o in outlets), row.submitted,
+            (name, row.rank, row.unit.name, *(row.outlet_counts.get(o.name, 0) for o in outlets),
+             row.submitted_by_group[group.name],  # A counts 政务 and 新闻 submissions apart
              row.scores[group.name].month, row.scores[group.name].year_to_date,
              row.scores[group.name].target, row.scores[group.name].gap)
             for name, rows in a_report.by_class()
