@@ -428,15 +428,17 @@ def _cell_text(cell: list[_Block]) -> str:
 def _label_row_fields(
     rows: list[list[list[_Block]]], labels: LabelSet, candidates: list[_Candidate]
 ) -> Iterator[_Block]:
-    """A row of labels (审核领导 | 撰稿人 | 手机号) over a row of their values, column by column.
+    """A row of labels (审核领导 | 撰稿人 | 手机号, maybe after other headings such as 报送单位) over a
+    row of their values, column by column.
 
     Both rows are emptied in `rows`, so that the cell-by-cell reading skips them."""
     position = 0
     while position + 1 < len(rows):
         cells, below = rows[position], rows[position + 1]
         names = [label_alone(_cell_text(cell), labels) for cell in cells]
-        filled = [name for name, cell in zip(names, cells) if _cell_text(cell)]
-        is_label_row = len(below) == len(cells) and bool(filled) and None not in filled
+        first = next((column for column, name in enumerate(names) if name is not None), None)
+        # the labels end the row: a label followed by anything else is "label | value" instead
+        is_label_row = len(below) == len(cells) and first is not None and None not in names[first:]
         if not is_label_row or any(label_alone(_cell_text(cell), labels) for cell in below if _cell_text(cell)):
             position += 1  # not labels, or labels again below: no values to pair
             continue

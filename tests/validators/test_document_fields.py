@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import docx
 import pytest
 
@@ -109,6 +111,24 @@ def test_label_row_over_a_value_row_is_read_column_by_column(labels):
         "reviewer": "李四", "author": "王小红", "phone": "13912345678"
     }
     assert submission.body_text == "\n".join(BODY)
+
+
+def test_label_row_after_other_headings_is_read_column_by_column():
+    document = docx.Document(io.BytesIO(make_docx(fields=None)))
+    table = document.add_table(rows=2, cols=4)
+    for row, texts in zip(table.rows, [("报送单位", "审核领导", "撰稿人", "手机号"), ("昌吉市生态环境局", "李四", "王小红", "13912345678")]):
+        for cell, text in zip(row.cells, texts):
+            cell.text = text
+    assert _values(docx_bytes(document)) == {"reviewer": "李四", "author": "王小红", "phone": "13912345678"}
+
+
+def test_label_and_value_pairs_over_more_pairs_are_not_a_label_row():
+    document = docx.Document(io.BytesIO(make_docx(fields=None)))
+    table = document.add_table(rows=2, cols=4)
+    for row, texts in zip(table.rows, [("审核领导", "李四", "撰稿人", "王小红"), ("手机号", "13912345678", "", "")]):
+        for cell, text in zip(row.cells, texts):
+            cell.text = text
+    assert _values(docx_bytes(document)) == {"reviewer": "李四", "author": "王小红", "phone": "13912345678"}
 
 
 def test_label_row_with_an_empty_value_cell_is_an_empty_field():
