@@ -181,3 +181,13 @@ def test_b_quarterly_shortfall_only_for_ended_quarters_since_the_start(rule, sta
     row = row_of(report, unit)
     quarterly = [q for q in row.quotas if q.quota.period == "quarter"]
     assert (row.scores["政务"].month, bool(quarterly)) == (points, start is None)
+
+
+def test_b_special_reports_count_towards_the_special_report_quota():
+    # "一类信息网点……年报送……专报信息不少于6篇，采用不少于3篇": 6 专报 sent, 3 adopted by the district
+    ledger = Ledger()
+    unit = ledger.unit("发改委", "一类信息网点")
+    for item in ledger.items_for(unit, date(YEAR, 5, 6), 6, category="专报")[:3]:
+        ledger.adopt(item, "区政府刊物", date(YEAR, 5, 20))
+    quotas = {q.quota.label: (q.actual, q.missing) for q in row_of(compute_month(B_RULES, ledger.books(), YEAR, 12), unit).quotas}
+    assert (quotas["全年报送专报"], quotas["全年采用专报"]) == ((6, 0), (3, 0))

@@ -5,14 +5,19 @@ rules, quoted, with a submission and the verdict computed by hand. Rules the not
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import docx
 import pytest
 from click.testing import CliRunner
 from docx.oxml.ns import qn
 
+from baosong import BUNDLED_CONFIG
 from baosong.cli import main
+from scoring.compute import compute_month
+from scoring.ruleset import load_ruleset
 from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes, errors
+from tests.scoring.builders import YEAR, Ledger, row_of
 
 UNIT = "县自然资源局耕地保护股"
 TITLE = "县自然资源局耕地保护股开展耕地保护专项巡查"
@@ -77,3 +82,25 @@ def test_baosong_template_writes_ds_own_sign_off_and_notes(settings, tmp_path):
     assert result.exit_code == 0 and "县自然资源局" in result.output
     assert "分管领导审核签字：" in text and "单位+信息标题" in text
     assert "1M" not in text and "手机号" not in text
+
+
+D_RULES = load_ruleset(BUNDLED_CONFIG, "D")
+D_ROWS = [
+    # (rule quoted, items sent in July, adoptions of the first item, July points and quota count by hand)
+    ("每月报送信息数量不少于2篇：1篇为1/2", 1, [], 0, (1, 2, 1)),
+    ("每月报送信息数量不少于2篇：2篇达标", 2, [], 0, (2, 2, 0)),
+    ("办公室……负责上传至县人民政府网站，并转报至上级部门和新闻媒体：县网站1分、自治区级3分，只计最高",
+     1, ["县人民政府网站", "自治区级刊物和媒体"], 3, (1, 2, 1)),
+]
+
+
+@pytest.mark.parametrize(("rule", "sent", "outlets", "points", "quota"), D_ROWS, ids=[r[0] for r in D_ROWS])
+def test_d_counts_its_monthly_quota_and_adoptions(rule, sent, outlets, points, quota):
+    ledger = Ledger()
+    unit = ledger.unit(UNIT, "股室")
+    first, *_ = ledger.items_for(unit, date(YEAR, 7, 8), sent)
+    for outlet in outlets:
+        ledger.adopt(first, outlet, date(YEAR, 7, 15))
+    row = row_of(compute_month(D_RULES, ledger.books(), YEAR, 7), unit)
+    status = row.quotas[0]
+    assert (row.scores["政务"].month, (status.actual, status.required, status.missing)) == (points, quota)
