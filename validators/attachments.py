@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from rapidfuzz import fuzz
 
 from validators.case import Case, Hit
+from validators.template import TITLE_PLACEHOLDER
 
 LEGACY_FORMATS = {"doc": "Word 97-2003（.doc）", "wps": "WPS（.wps）"}
 
@@ -89,7 +90,8 @@ def filename_format(case: Case) -> Iterator[Hit]:
     stem = PurePosixPath(case.docx.display_name).stem.strip()
     unit = case.registry.by_prefix(stem)
     expected_unit = (case.unit or unit).name if (case.unit or unit) else "单位名称"
-    expected = f"{expected_unit}{case.submission.title}.docx"
+    title = "信息标题" if case.submission.title == TITLE_PLACEHOLDER else case.submission.title
+    expected = f"{expected_unit}{title}.docx"
     if unit is not None:
         prefix = next(n for n in sorted(unit.names, key=len, reverse=True) if stem.startswith(n))
         rest = _JOINERS.sub("", stem[len(prefix) :])

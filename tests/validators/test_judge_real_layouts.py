@@ -197,6 +197,11 @@ def test_template_filled_in_with_its_notes_box_left_in_is_accepted(ctx):
     assert judgement.findings == [] and judgement.fields["title"] == TEMPLATE_TITLE
 
 
+def test_the_file_name_suggested_for_a_blank_template_is_no_placeholder(ctx):
+    finding = next(f for f in check_docx(ctx, make_blank_template()).findings if f.code == "FILENAME_FORMAT")
+    assert finding.params["expected"] == f"{UNIT}信息标题.docx"
+
+
 # --- one matter per report (一事一报) ----------------------------------------------------------
 
 
@@ -278,3 +283,4 @@ def test_an_archive_that_is_not_opened_asks_for_the_photos_uncompressed(ctx, nam
     (finding,) = [f for f in judgement.findings if f.code == "PHOTO_ARCHIVE"]
     assert finding.severity == "warning" and str(judgement.verdict) == "accepted"
     assert f"“{name}”是{what}" in finding.message and "解压后直接作为邮件附件发送" in finding.message
+
