@@ -43,6 +43,9 @@ _BINARY_MAGICS = (*ZIP_MAGICS, OLE2_MAGIC, TNEF_MAGIC, b"%PDF-")
 _UNTYPED = "application/octet-stream"
 _CID_REFERENCE = re.compile(r"cid:([^\"'\s<>)]+)", re.IGNORECASE)
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+# Limits that stop the reading part-way: such a mail keeps no body and no attachment at all, so
+# no verdict rests on the first parts while a later one (a 秘密★ document) goes unseen.
+CUT_SHORT = frozenset({"too_many_parts", "nesting_too_deep"})
 _UUENCODINGS = {"x-uuencode", "uuencode", "x-uue", "x-uu"}
 _ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 
@@ -82,6 +85,8 @@ def _parse(raw: bytes) -> ParsedMail:
     found = _Found(defects=_line_defects(raw))
     headers, fallbacks, (text_body, html_body) = _walk(raw, 0, 0, "part", Budget(), found)
     envelope = read_envelope(headers, fallbacks, found.defects)
+    if CUT_SHORT.intersection(found.defects):  # judged on nothing rather than on the part read (SPEC §4)
+        found, text_body, html_body = _Found(defects=found.defects), "", ""
     return _assemble(raw, envelope, headers.get_content_type(), found, text_body, html_body)
 
 

@@ -34,8 +34,8 @@ CORRUPT_REASONS = {
 # parser defects (intake.mailparse) meaning some of the mail could not be read → what the unit is told
 UNREADABLE_MAIL = {
     "smime_encrypted": "（邮件已加密，系统无法解密读取其中的附件，请不要加密，直接发送）",
-    "nesting_too_deep": "（邮件结构层层嵌套过深，系统无法读取其中的附件）",
-    "too_many_parts": "（邮件包含的部件过多，系统只读取了前面一部分）",
+    "nesting_too_deep": "（邮件结构层层嵌套过深，系统无法完整读取，因此没有读取其中任何附件；请直接添加附件，不要多层转发）",
+    "too_many_parts": "（邮件包含的部件过多，系统无法完整读取，因此没有读取其中任何附件；请只附一个 .docx 和照片）",
     "parser_error": "（邮件格式异常，系统无法读取其中的附件）",
 }
 

@@ -12,7 +12,7 @@ from baosong.models import AttachmentRow, AuditEntry, Item, RawMessage
 from baosong.pipeline import ingest
 from intake.archive import blob_path
 from tests.factories.docx import make_docx, make_docm
-from tests.factories.mail import DOCX_TYPE, Attachment, build_mail
+from tests.factories.mail import DOCX_TYPE, Attachment, build_mail, text_part
 
 SENDER = "qitai@example.cn"  # registered in config/orgs/A/units.csv
 DOCX = make_docx()
@@ -56,3 +56,14 @@ def test_different_messages_without_a_message_id_are_each_processed(settings):
     with app.sessions() as session:
         count = len(session.scalars(select(Item)).all())
     assert (first.repeated, second.repeated, count) == (False, False, 2)
+
+
+def test_mail_past_the_part_limit_leaves_no_partial_item_to_download(settings):
+    app = open_app(settings, seed_units=True)
+    classified = make_docx(paragraphs=["秘密★1年", "11月18日，奇台县环境保护局召开专题会议。"])
+    texts = [text_part(f"第{n}段说明") for n in range(55)]
+    attachments = [Attachment("信息.docx", DOCX, DOCX_TYPE), *texts, Attachment("信息.docx", classified, DOCX_TYPE)]
+    outcome = ingest(app, build_mail(SENDER, attachments=attachments), source="import")
+    with app.sessions() as session:
+        item = session.get(Item, outcome.item_id)
+        assert (item.verdict, [f.code for f in item.findings], item.attachments, item.text) == ("rejected", ["NO_DOCX"], [], "")

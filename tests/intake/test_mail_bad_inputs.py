@@ -131,11 +131,26 @@ def test_forwarded_messages_nested_1000_deep_are_cut_with_a_defect():
     assert "nesting_too_deep" in parsed.defects and parsed.attachments == [] and seconds < 2
 
 
-def test_100k_attachments_keep_the_first_50_with_a_defect():
+def test_100k_attachments_are_cut_with_a_defect_and_none_kept():
     parts = b"".join(b"--B\r\nContent-Type: application/octet-stream\r\n\r\nx\r\n" for _ in range(100_000))
     raw = b"From: a@unit.example.cn\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n" + parts + b"--B--\r\n"
     parsed, seconds = _timed(raw)
-    assert len(parsed.attachments) == MAX_LEAVES and "too_many_parts" in parsed.defects and seconds < 1
+    assert parsed.attachments == [] and "too_many_parts" in parsed.defects and seconds < 1
+
+
+def _texts_then_document(texts: int) -> bytes:
+    classified = make_docx(paragraphs=["秘密★1年", "11月18日，奇台县环境保护局召开专题会议。"])
+    return build_mail(attachments=[*(text_part(f"第{n}段说明") for n in range(texts)), Attachment("信息.docx", classified, DOCX_TYPE)])
+
+
+def test_mail_past_the_part_limit_keeps_no_body_and_no_attachment():
+    parsed = parse_mail(_texts_then_document(MAX_LEAVES + 5))
+    assert (parsed.text_body, parsed.attachments, "too_many_parts" in parsed.defects) == ("", [], True)
+
+
+def test_mail_at_the_part_limit_is_read_in_full():
+    parsed = parse_mail(_texts_then_document(MAX_LEAVES - 2))  # with the body part and the document: 50
+    assert [a.display_name for a in parsed.attachments] == ["信息.docx"] and "too_many_parts" not in parsed.defects
 
 
 def test_100k_empty_multiparts_are_bounded_too():

@@ -175,6 +175,15 @@ def test_multipart_nested_1000_deep_is_rejected_saying_the_mail_could_not_be_rea
     assert time.perf_counter() - started < 2
 
 
+def test_mail_past_the_part_limit_is_rejected_on_nothing_but_that(ctx):
+    classified = make_docx(paragraphs=["秘密★1年", "11月18日，奇台县环境保护局召开专题会议。"])
+    texts = [text_part(f"第{n}段说明") for n in range(55)]
+    clean = Attachment(DOC_NAME, make_docx(), DOCX_TYPE)  # alone it would be accepted
+    raw = build_mail(SENDER, attachments=[clean, *texts, Attachment(DOC_NAME, classified, DOCX_TYPE)])
+    finding = only_finding(judged(ctx, raw), "NO_DOCX")
+    assert "部件过多" in finding.message and "没有读取其中任何附件" in finding.message
+
+
 def test_smime_encrypted_mail_is_told_it_cannot_be_decrypted(ctx):
     finding = only_finding(judged(ctx, smime_encrypted_mail(sender=SENDER)), "NO_DOCX")
     assert "已加密" in finding.message and "smime_encrypted" in finding.evidence["defects"]
