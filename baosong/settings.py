@@ -96,7 +96,7 @@ class RepliesSettings:
     enabled: bool = _key(True, "是否自动回复报送单位")
     daily_cap: int = _key(20, "每个地址每天最多自动回复几封")
     message_id_domain: str = _key("baosong.invalid", "回复邮件 Message-ID 使用的域名")
-    null_sender: bool = _key(True, "自动回复使用空信封发件人 MAIL FROM:<>（RFC 3834）；服务器拒收时设为 false")
+    null_sender: bool = _key(True, "自动回复使用空信封发件人 MAIL FROM:<>（RFC 3834）；服务器拒收时自动改用发件账号，也可设为 false")
     max_attempts: int = _key(20, "发信服务器故障时最多尝试几次，之后转人工处理")
     refusals_before_pause: int = _key(
         5, "发信服务器连续拒发几封回复（不是因为收件地址不存在）就视为达到每日发信上限，暂停发信到次日"

@@ -205,8 +205,8 @@ class MailboxCheck:
             if code != 250:
                 said = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
                 self._say(Step.SMTP_SENDER, Level.NOTE,
-                          f"服务器不接受空信封发件人（{code} {said}）：请在 [replies] 中设置 null_sender = false，"
-                          "否则自动回复发不出去。")
+                          f"服务器不接受空信封发件人（{code} {said}）：自动回复会改用 {sender} 发出；"
+                          "可在 [replies] 中设置 null_sender = false，省去每封回复先被拒一次。")
         return True
 
     # -- a test mail to the mailbox itself --

@@ -38,6 +38,13 @@ class _Recorder:
     def __init__(self, capture: SmtpCapture) -> None:
         self.capture = capture
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:  # noqa: ANN001, N802
+        if address in ("", "<>") and self.capture.null_sender_answer != "250 OK":
+            return self.capture.null_sender_answer
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: ANN001, N802
         answer = self.capture.rcpt_answer
         if answer.startswith("250"):
@@ -67,6 +74,7 @@ class SmtpCapture:
         self.port = port or free_port(host)
         self.data_answer = "250 OK"  # e.g. "451 4.3.0 try later" or "554 DT:SPM …" (a spam verdict)
         self.rcpt_answer = "250 OK"  # e.g. "550 User not found: …"
+        self.null_sender_answer = "250 OK"  # e.g. "553 Mail from must equal authorized user" (NetEase)
         self.answer_delay = 0.0  # seconds between taking the data and answering (a slow server)
         self._messages: list[CapturedMessage] = []
         self._lock = threading.Lock()

@@ -68,10 +68,20 @@ def _connect(settings: Settings) -> smtplib.SMTP:
     return client
 
 
-def _transaction(client: smtplib.SMTP, message: bytes, envelope_sender: str, recipient: str) -> Attempt:
+def _mail_from(client: smtplib.SMTP, envelope_sender: str, account_sender: str) -> Attempt | None:
+    """MAIL FROM; None when accepted. Many providers' submission servers (NetEase's among them)
+    refuse the null sender RFC 3834 asks for; the reply then goes from the account instead."""
     code, reply = client.mail(envelope_sender)
-    if code != 250:
-        return _answer(code, reply, "MAIL FROM")
+    if code != 250 and envelope_sender == "" and 500 <= code < 600 and account_sender:
+        client.rset()
+        code, reply = client.mail(account_sender)
+    return None if code == 250 else _answer(code, reply, "MAIL FROM")
+
+
+def _transaction(client: smtplib.SMTP, message: bytes, envelope_sender: str, recipient: str, account_sender: str) -> Attempt:
+    refused = _mail_from(client, envelope_sender, account_sender)
+    if refused is not None:
+        return refused
     code, reply = client.rcpt(recipient)
     if code not in (250, 251):
         return _answer(code, reply, "RCPT TO")
@@ -93,7 +103,7 @@ def deliver(message: bytes, *, envelope_sender: str, recipient: str, settings: S
     except (OSError, smtplib.SMTPException) as exc:  # our server or account: never the unit's fault
         return Attempt(Outcome.RETRY, f"无法连接发信服务器 {settings.smtp.host}:{settings.smtp.port}：{exc}")
     try:
-        return _transaction(client, message, envelope_sender, recipient)
+        return _transaction(client, message, envelope_sender, recipient, settings.smtp_sender)
     except smtplib.SMTPResponseException as exc:
         return _answer(exc.smtp_code, exc.smtp_error, "SMTP")
     except (OSError, smtplib.SMTPException) as exc:

@@ -174,3 +174,14 @@ def test_a_server_that_times_out_is_retried_and_pauses_nothing(sessions, mail_se
             connection.close()
     [row] = rows(sessions, [row_id])
     assert (row.state, report.retry, report.paused_until) == (OutboxState.RETRY, 1, None)
+
+
+def test_reply_refused_from_the_null_sender_goes_from_the_account_instead(sessions, mail_settings, smtp):
+    [row_id] = queue_rejections(sessions, mail_settings)
+    smtp.null_sender_answer = "553 Mail from must equal authorized user"
+
+    report = send_pending(sessions, mail_settings, now=AFTERNOON)
+
+    [row] = rows(sessions, [row_id])
+    assert (row.state, report.sent) == (OutboxState.SENT, 1)
+    assert [m.mail_from for m in smtp.messages] == ["xinxi@163.com"]
