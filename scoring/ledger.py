@@ -7,12 +7,14 @@ entry raises LedgerError with a Chinese message a clerk can act on.
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.models import Adjustment, Adoption, AuditEntry, Commission, Endorsement, Item, Unit
+from scoring.data import local_date
 from scoring.ruleset import RuleSet
 
 
@@ -69,6 +71,13 @@ def _accepted(item: Item) -> None:
         raise LedgerError(f"信息 {item.receipt or item.id} 未被接收（当前状态：{item.verdict}），不能登记采用或批示")
 
 
+def _not_before_item(ruleset: RuleSet, item: Item, on: date, what: str) -> None:
+    """An item cannot be adopted or endorsed before it reached the office (a mistyped date)."""
+    received = local_date(item.received_at, ZoneInfo(ruleset.timezone))
+    if on < received:
+        raise LedgerError(f"{what}（{on}）早于信息 {item.receipt or item.id} 的收到日期（{received}），请核对")
+
+
 def record_adoption(
     session: Session,
     ruleset: RuleSet,
@@ -84,6 +93,7 @@ def record_adoption(
     """Record that `outlet` used `item` on `adopted_on`; proof after the rule set's deadline still
     goes on the books (the computation leaves it out), so the clerk sees why it did not score."""
     _accepted(item)
+    _not_before_item(ruleset, item, adopted_on, "采用日期")
     known = ruleset.outlet(outlet)
     if known is None:
         names = "、".join(o.name for o in ruleset.outlets)
@@ -124,6 +134,7 @@ def record_endorsement(
 ) -> Endorsement:
     """Record a leader's endorsement (批示) of `item` at `level` (a level name or its label)."""
     _accepted(item)
+    _not_before_item(ruleset, item, endorsed_on, "批示日期")
     known = ruleset.endorsement(level)
     if known is None:
         labels = "、".join(f"{e.level}（{e.label}）" for e in ruleset.endorsements) or "（本规则集不计批示分）"

@@ -19,7 +19,7 @@ NEW_POSTS = ["/items/{item}/adoptions", "/items/{item}/endorsements", "/books/ad
 
 
 def adopt(client, item_id, **fields):
-    data = {"outlet": OUTLET, "adopted_on": "2026-03-16", "proof_received_on": "2026-03-17", **fields}
+    data = {"outlet": OUTLET, "adopted_on": "2026-03-19", "proof_received_on": "2026-03-20", **fields}
     return client.post(f"/items/{item_id}/adoptions", data={"csrf_token": token_of(client), **data},
                        follow_redirects=False)
 
@@ -53,12 +53,12 @@ def test_the_new_pages_need_a_login(anonymous, path):
 
 @pytest.mark.parametrize("path", NEW_POSTS)
 def test_a_books_post_without_the_csrf_token_is_refused(clerk, accepted_item, path):
-    response = clerk.post(path.format(item=accepted_item), data={"outlet": OUTLET, "adopted_on": "2026-03-16"})
+    response = clerk.post(path.format(item=accepted_item), data={"outlet": OUTLET, "adopted_on": "2026-03-19"})
     assert response.status_code == 403 and "安全令牌" in response.text
 
 
 def test_nothing_is_recorded_when_the_csrf_token_is_missing(clerk, sessions, accepted_item):
-    clerk.post(f"/items/{accepted_item}/adoptions", data={"outlet": OUTLET, "adopted_on": "2026-03-16"})
+    clerk.post(f"/items/{accepted_item}/adoptions", data={"outlet": OUTLET, "adopted_on": "2026-03-19"})
     with sessions() as session:
         assert session.scalars(select(Adoption)).all() == []
 
@@ -94,7 +94,7 @@ def test_a_recorded_adoption_is_on_the_books_and_audited(clerk, sessions, accept
     with sessions() as session:
         row = session.scalars(select(Adoption)).one()
         assert (row.item_id, row.outlet, row.adopted_on, row.proof_received_on, row.recorded_by) == (
-            accepted_item, OUTLET, date(2026, 3, 16), date(2026, 3, 17), "wang")
+            accepted_item, OUTLET, date(2026, 3, 19), date(2026, 3, 20), "wang")
     [(actor, item, details)] = audit_rows(sessions, "adopt")
     assert (actor, item, details["outlet"]) == ("wang", accepted_item, OUTLET)
 
@@ -106,13 +106,13 @@ def test_the_item_page_lists_the_adoption_with_its_points(clerk, accepted_item):
 
 
 def test_an_adoption_whose_proof_came_after_the_25th_is_listed_as_not_counting(clerk, accepted_item):
-    adopt(clerk, accepted_item, adopted_on="2026-02-10", proof_received_on="2026-03-02")
+    adopt(clerk, accepted_item, adopted_on="2026-03-20", proof_received_on="2026-04-02")
     assert "证明逾期，不计分" in clerk.get(f"/items/{accepted_item}").text
 
 
 def test_an_adoption_of_an_item_not_accepted_shows_the_ledger_refusal_as_422(clerk, sessions, item_id):
     response = clerk.post(f"/items/{item_id}/adoptions", data={
-        "csrf_token": token_of(clerk), "outlet": OUTLET, "adopted_on": "2026-03-16", "proof_received_on": "2026-03-16"})
+        "csrf_token": token_of(clerk), "outlet": OUTLET, "adopted_on": "2026-03-19", "proof_received_on": "2026-03-19"})
     assert response.status_code == 422 and "未被接收" in response.text
     with sessions() as session:
         assert session.scalars(select(Adoption)).all() == []
@@ -127,6 +127,11 @@ def test_the_same_outlet_twice_shows_the_ledger_message_as_422(clerk, accepted_i
 def test_proof_before_publication_shows_the_ledger_message_as_422(clerk, accepted_item):
     response = adopt(clerk, accepted_item, proof_received_on="2026-03-01")
     assert response.status_code == 422 and "早于采用日期" in response.text
+
+
+def test_an_adoption_dated_before_the_item_arrived_shows_the_ledger_message_as_422(clerk, accepted_item):
+    response = adopt(clerk, accepted_item, adopted_on="2026-03-16", proof_received_on="2026-03-16")  # item came on 18 March
+    assert response.status_code == 422 and "采用日期（2026-03-16）早于信息" in response.text
 
 
 def test_a_wrong_date_is_shown_beside_its_field_and_the_form_keeps_what_was_typed(clerk, accepted_item):
@@ -146,29 +151,29 @@ def test_a_missing_proof_date_is_refused_when_the_rules_set_a_deadline(clerk, ac
 
 
 def test_a_recorded_endorsement_is_on_the_books_and_audited(clerk, sessions, accepted_item):
-    response = post(clerk, f"/items/{accepted_item}/endorsements", level="州", leader="王副州长", endorsed_on="2026-03-17")
+    response = post(clerk, f"/items/{accepted_item}/endorsements", level="州", leader="王副州长", endorsed_on="2026-03-19")
     assert response.status_code == 303
     with sessions() as session:
         row = session.scalars(select(Endorsement)).one()
-        assert (row.level, row.leader, row.endorsed_on) == ("州", "王副州长", date(2026, 3, 17))
+        assert (row.level, row.leader, row.endorsed_on) == ("州", "王副州长", date(2026, 3, 19))
     assert audit_rows(sessions, "endorse")[0][:2] == ("wang", accepted_item)
 
 
 def test_the_item_page_lists_the_endorsement_by_its_label(clerk, accepted_item):
-    post(clerk, f"/items/{accepted_item}/endorsements", level="州", leader="王副州长", endorsed_on="2026-03-17")
+    post(clerk, f"/items/{accepted_item}/endorsements", level="州", leader="王副州长", endorsed_on="2026-03-19")
     html = clerk.get(f"/items/{accepted_item}").text
     assert "已登记的批示（1）" in html and "<td>州领导批示</td><td>王副州长</td>" in html
 
 
 def test_an_endorsement_without_a_level_is_refused_beside_the_field(clerk, accepted_item):
-    response = post(clerk, f"/items/{accepted_item}/endorsements", level="", endorsed_on="2026-03-17")
+    response = post(clerk, f"/items/{accepted_item}/endorsements", level="", endorsed_on="2026-03-19")
     assert response.status_code == 422 and "请选择批示级别" in response.text
 
 
 def test_script_in_a_note_and_a_leader_name_is_shown_as_text(clerk, accepted_item):
     adopt(clerk, accepted_item, note="<script>alert('note')</script>")
     post(clerk, f"/items/{accepted_item}/endorsements", level="州", leader='<img src=x onerror="alert(1)">',
-         endorsed_on="2026-03-17")
+         endorsed_on="2026-03-19")
     html = clerk.get(f"/items/{accepted_item}").text
     assert "<script>alert(" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#39;note&#39;)" in html and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
@@ -331,4 +336,4 @@ def test_the_audit_page_says_what_an_adjustment_recorded(clerk, units):
 
 def test_the_item_audit_trail_names_the_outlet_of_an_adoption(clerk, accepted_item):
     adopt(clerk, accepted_item)
-    assert f"被「{OUTLET}」采用（2026-03-16）" in clerk.get(f"/items/{accepted_item}").text
+    assert f"被「{OUTLET}」采用（2026-03-19）" in clerk.get(f"/items/{accepted_item}").text

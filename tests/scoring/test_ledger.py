@@ -89,6 +89,18 @@ def test_proof_dated_before_publication_is_refused(sessions, section, add_item) 
         )
 
 
+def test_adoption_dated_before_the_item_arrived_is_refused(sessions, section, add_item) -> None:  # noqa: ANN001
+    item_id = add_item(section, utc(2026, 3, 2))  # 10:00 in Asia/Shanghai: the item arrived on 2 March
+    with transaction(sessions) as session, pytest.raises(LedgerError, match=r"采用日期（2026-03-01）早于信息 T-\d+ 的收到日期（2026-03-02）"):
+        record_adoption(session, A, session.get(Item, item_id), "州局微信平台", date(2026, 3, 1))
+
+
+def test_endorsement_dated_before_the_item_arrived_is_refused(sessions, section, add_item) -> None:  # noqa: ANN001
+    item_id = add_item(section, utc(2026, 3, 1, hour=17))  # 01:00 on 2 March in Asia/Shanghai
+    with transaction(sessions) as session, pytest.raises(LedgerError, match="批示日期（2026-03-01）早于"):
+        record_endorsement(session, A, session.get(Item, item_id), "州", date(2026, 3, 1))
+
+
 def test_endorsement_at_unknown_level_is_refused(sessions, section, add_item) -> None:  # noqa: ANN001
     item_id = add_item(section, utc(2026, 3, 2))
     with transaction(sessions) as session, pytest.raises(LedgerError, match="批示级别"):
