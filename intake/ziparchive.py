@@ -38,10 +38,14 @@ class ZipUnreadable(Exception):
 
 
 def unpack_zip(payload: bytes) -> list[ZipMember]:
-    """The files in the zip (at most MAX_FILES), folders and system clutter left out."""
+    """The files in the zip, folders and system clutter left out. More than MAX_FILES files make the
+    zip unreadable as a whole: judging some of its photos and dropping the rest would be a verdict
+    on part of the mail."""
     try:
         archive = check_archive(payload, PHOTO_LIMITS)
-        members = [info for info in archive.infolist() if _is_content(info)][:MAX_FILES]
+        members = [info for info in archive.infolist() if _is_content(info)]
+        if len(members) > MAX_FILES:
+            raise ZipUnreadable("too_many_entries")
         return [ZipMember(PurePosixPath(_name(info)).name, read_member(archive, info.filename)) for info in members]
     except DocxRejected as rejected:
         raise ZipUnreadable(rejected.reason) from None

@@ -23,11 +23,15 @@ _CENTRAL_HEADER = b"PK\x01\x02"
 def make_zip(files: Sequence[tuple[str, bytes]], *, names: str = "utf-8", macos_clutter: bool = False) -> bytes:
     """A zip of `files` (name, bytes), deflated. names="gbk" writes the names as GBK bytes without
     the UTF-8 flag, as the Windows "send to compressed folder" of a Chinese system does."""
-    placeholders = {"abcdefghijklmnopqrstuvwxyz"[index] + "0" * _width(name): name for index, (name, _) in enumerate(files)}
+    placeholders = (
+        {"abcdefghijklmnopqrstuvwxyz"[index] + "0" * _width(name): name for index, (name, _) in enumerate(files)}
+        if names == "gbk"
+        else {name: name for name, _ in files}
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for (name, payload), placeholder in zip(files, placeholders):
-            archive.writestr(placeholder if names == "gbk" else name, payload)
+        for (_, payload), stored_name in zip(files, placeholders):
+            archive.writestr(stored_name, payload)
         if macos_clutter:
             archive.writestr("__MACOSX/._照片.jpg", b"\x00\x05\x16\x07" + b"\x00" * 60)
             archive.writestr(".DS_Store", b"\x00\x00\x00\x01Bud1")

@@ -12,6 +12,7 @@ import pytest
 
 from intake.mailparse import parse_mail
 from intake.mimetree import MAX_LEAVES
+from intake.ziparchive import MAX_FILES as MAX_ZIP_FILES
 from tests.factories.archives import make_encrypted_zip, make_zip, make_zip_bomb
 from tests.factories.docx import make_docx, make_xlsx
 from tests.factories.images import make_jpeg, make_png
@@ -425,8 +426,12 @@ def test_files_in_a_zip_become_attachments(packed):
 
 @pytest.mark.parametrize(
     "packed, reason",
-    [(make_encrypted_zip(ZIP_PHOTOS), "encrypted"), (make_zip_bomb(), "too_large")],
-    ids=["password", "bomb"],
+    [
+        (make_encrypted_zip(ZIP_PHOTOS), "encrypted"),
+        (make_zip_bomb(), "too_large"),
+        (make_zip([(f"照片{n}.jpg", b"\xff\xd8\xff") for n in range(MAX_ZIP_FILES + 1)]), "too_many_entries"),
+    ],
+    ids=["password", "bomb", "more-files-than-read"],
 )
 def test_a_zip_that_cannot_be_opened_safely_is_kept_whole_with_its_problem(packed, reason):
     parsed = parse_mail(build_mail(attachments=[Attachment("现场照片.zip", packed, "application/zip")]))
