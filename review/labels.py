@@ -17,6 +17,7 @@ VERDICTS = {
 }
 
 ACTIONS = {
+    "judged": "自动审核",
     "accept": "人工接收",
     "reject": "确认退回",
     "revoke": "撤销接收",
@@ -34,7 +35,16 @@ ACTIONS = {
     "commission": "登记约稿",
     "commission_delivered": "约稿交稿",
     "adjust": "加减分",
+    "settle": "了结",
+    "resubmitted": "重新报送",
 }
+
+ACTORS = {"system": "系统"}
+
+
+def actor_label(actor: str) -> str:
+    """Who did it, as a clerk reads it: automatic decisions are the system's."""
+    return ACTORS.get(actor, actor)
 
 CODES = {
     "AUTO_SUBMITTED": "自动邮件",

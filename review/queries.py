@@ -4,66 +4,31 @@ from __future__ import annotations
 
 import email
 import email.policy
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select, true
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import Session, load_only
 
 from baosong.models import (
     AuditEntry,
-    FindingRow,
     Item,
     MailboxCursor,
     OutboxMessage,
     RawMessage,
     SendingAccount,
     Unit,
+    User,
 )
 from baosong.localtime import as_local, day_start_utc, month_bounds, today_bounds
+from baosong.search import PAGE_SIZE, queue_size, visible
 
-QUEUE_VERDICTS = ("rejected", "review")
-PAGE_SIZE = 50
 MAILBOX_ALARM_AFTER = timedelta(hours=1)
 OUTBOX_BACKLOG = ("pending", "sending", "retry")
 OUTBOX_NEEDS_CLERK = ("failed", "uncertain", "held")
 
 MonthlyMinimum = Callable[[Unit], "int | None"]
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    verdict: str = ""  # rejected | review | "" for both
-    unit_id: int | None = None
-    code: str = ""
-    date_from: date | None = None  # office-local days, inclusive
-    date_to: date | None = None
-
-    def as_query(self) -> dict[str, str]:
-        values = {
-            "verdict": self.verdict,
-            "unit": str(self.unit_id or ""),
-            "code": self.code,
-            "from": self.date_from.isoformat() if self.date_from else "",
-            "to": self.date_to.isoformat() if self.date_to else "",
-        }
-        return {key: value for key, value in values.items() if value}
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    item: Item
-    codes: list[str]
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    rows: list[QueueRow]
-    total: int
-    page: int
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -102,68 +67,6 @@ class Health:
 class ReplyView:
     row: OutboxMessage
     text: str  # the plain-text body of the mail as composed, "" until it is composed
-
-
-def visible(is_admin: bool):
-    """Items held for CLASSIFIED_MARKING are for administrators only."""
-    return true() if is_admin else Item.classified.is_(False)
-
-
-def queue_page(session: Session, filters: QueueFilters, page: int, is_admin: bool) -> QueuePage:
-    conditions = [visible(is_admin)]
-    verdicts = (filters.verdict,) if filters.verdict in QUEUE_VERDICTS else QUEUE_VERDICTS
-    conditions.append(Item.verdict.in_(verdicts))
-    if filters.unit_id:
-        conditions.append(Item.unit_id == filters.unit_id)
-    if filters.code:
-        conditions.append(exists().where(and_(FindingRow.item_id == Item.id, FindingRow.code == filters.code)))
-    if filters.date_from:
-        conditions.append(Item.received_at >= day_start_utc(filters.date_from))
-    if filters.date_to:
-        conditions.append(Item.received_at < day_start_utc(filters.date_to + timedelta(days=1)))
-    total = session.scalar(select(func.count(Item.id)).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(1, page), pages)
-    # Page through ids first: sorting narrow index entries, not whole rows with their document text.
-    ids = list(
-        session.scalars(
-            select(Item.id)
-            .where(*conditions)
-            .order_by(Item.received_at.desc(), Item.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
-    )
-    loaded = {item.id: item for item in session.scalars(
-        select(Item).where(Item.id.in_(ids)).options(selectinload(Item.unit), defer(Item.text), defer(Item.document))
-    )}
-    items = [loaded[item_id] for item_id in ids]
-    codes = _codes_by_item(session, [item.id for item in items])
-    return QueuePage([QueueRow(item, codes.get(item.id, [])) for item in items], total, page, pages)
-
-
-def _codes_by_item(session: Session, item_ids: list[int]) -> dict[int, list[str]]:
-    codes: dict[int, list[str]] = {}
-    if not item_ids:
-        return codes
-    rows = session.execute(
-        select(FindingRow.item_id, FindingRow.code)
-        .where(FindingRow.item_id.in_(item_ids), FindingRow.severity != "warning")
-        .order_by(FindingRow.id)
-    )
-    for item_id, code in rows:
-        if code not in codes.setdefault(item_id, []):
-            codes[item_id].append(code)
-    return codes
-
-
-def finding_codes(session: Session) -> list[str]:
-    return list(session.scalars(select(FindingRow.code).distinct().order_by(FindingRow.code)))
-
-
-def queue_size(session: Session, is_admin: bool) -> int:
-    query = select(func.count(Item.id)).where(Item.verdict.in_(QUEUE_VERDICTS), visible(is_admin))
-    return session.scalar(query) or 0
 
 
 def accepted_this_month(session: Session, now: datetime) -> dict[int | None, int]:
@@ -238,10 +141,66 @@ def audit_for(session: Session, item_id: int) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).where(AuditEntry.item_id == item_id).order_by(AuditEntry.id)))
 
 
-def recent_audit(session: Session, is_admin: bool, limit: int = 200) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: str = ""
+    action: str = ""
+    item: str = ""  # a 收件编号 or an item id
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_query(self) -> dict[str, str]:
+        values = {
+            "actor": self.actor, "action": self.action, "item": self.item,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the log, newest first; the log only grows, so it is paged without counting it."""
+
+    entries: list[AuditEntry]
+    items: dict[int, Item]  # the items the entries name, for their 收件编号 and title
+    page: int
+    more: bool
+
+
+def audit_page(session: Session, filters: AuditFilters, page: int, is_admin: bool) -> AuditPage:
+    where = []
     if not is_admin:
         hidden = select(Item.id).where(Item.classified.is_(True))
-        query = query.where((AuditEntry.item_id.is_(None)) | AuditEntry.item_id.not_in(hidden))
-    return list(session.scalars(query))
+        where.append((AuditEntry.item_id.is_(None)) | AuditEntry.item_id.not_in(hidden))
+    if filters.actor:
+        where.append(AuditEntry.actor == filters.actor)
+    if filters.action:
+        where.append(AuditEntry.action == filters.action)
+    if filters.item:
+        reference = filters.item.strip()
+        by_receipt = select(Item.id).where(Item.receipt == reference.upper())
+        where.append(AuditEntry.item_id.in_(by_receipt) | (
+            AuditEntry.item_id == int(reference) if reference.isdigit() and len(reference) <= 12 else false()
+        ))
+    if filters.date_from:
+        where.append(AuditEntry.at >= day_start_utc(filters.date_from))
+    if filters.date_to:
+        where.append(AuditEntry.at < day_start_utc(filters.date_to + timedelta(days=1)))
+    page = max(1, page)
+    entries = list(session.scalars(
+        select(AuditEntry).where(*where).order_by(AuditEntry.id.desc()).limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
+    ))
+    more = len(entries) > PAGE_SIZE
+    entries = entries[:PAGE_SIZE]
+    ids = {entry.item_id for entry in entries if entry.item_id}
+    items = {item.id: item for item in session.scalars(
+        select(Item).where(Item.id.in_(ids)).options(load_only(Item.id, Item.receipt, Item.title, Item.subject))
+    )} if ids else {}
+    return AuditPage(entries, items, page, more)
 
+
+def audit_actors(session: Session) -> list[str]:
+    """Whom the log can be filtered by: the system and every console account (not a scan of the log)."""
+    return ["system", *session.scalars(select(User.name).order_by(User.name))]

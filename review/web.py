@@ -31,7 +31,7 @@ from starlette.templating import Jinja2Templates
 from baosong.models import AttachmentRow, Item, RawMessage, Unit, User, utcnow
 from baosong.organisation import load_organisation
 from baosong.settings import Settings
-from baosong import actions
+from baosong import actions, search
 from review import books, queries, reports
 from review.auth import (
     AccountError,
@@ -53,6 +53,8 @@ from review.forms import Posted, clean_text, for_form, month_text, parse_month
 from review.highlight import highlight, located
 from review.labels import (
     ACTIONS,
+    CODES,
+    actor_label,
     OUTBOX_STATES,
     REPLY_KINDS,
     SEVERITIES,
@@ -202,6 +204,7 @@ def _templates() -> Jinja2Templates:
     env.globals.update(
         verdict_label=lambda v: VERDICTS.get(v, v),
         action_label=lambda a: ACTIONS.get(a, a),
+        actor_label=actor_label,
         audit_details=audit_details,
         severity_label=lambda s: SEVERITIES.get(s, s),
         outbox_state_label=lambda s: OUTBOX_STATES.get(s, s),
@@ -416,23 +419,26 @@ def _routes():
         request: Request,
         db: Db,
         user: CurrentUser,
+        q: str = "",
         verdict: str = "",
         unit: str = "",
         code: str = "",
         page: str = "1",
     ) -> HTMLResponse:
         params = request.query_params
-        filters = queries.QueueFilters(
-            verdict=verdict if verdict in queries.QUEUE_VERDICTS else "",
+        filters = search.ItemFilters(
+            verdict=verdict if verdict in search.STATES else "",
+            text=clean_text(q, 100),
             unit_id=_int(unit),
             code=code.strip(),
             date_from=_date(params.get("from", "")),
             date_to=_date(params.get("to", "")),
         )
-        result = queries.queue_page(db, filters, _int(page) or 1, user.is_admin)
+        result = search.search(db, filters, _int(page) or 1, user.is_admin)
         return _page(
-            request, "queue.html", user, nav="queue", q=result, f=filters,
-            units=queries.all_units(db), codes=queries.finding_codes(db),
+            request, "queue.html", user, nav="items" if filters.verdict else "queue", q=result, f=filters,
+            states=search.STATES,
+            units=queries.all_units(db), codes=sorted(CODES),
             page_link=lambda n: "/queue?" + urlencode({**filters.as_query(), "page": n}),
         )
 
@@ -559,8 +565,21 @@ def _routes():
         return _page(request, "units.html", user, nav="units", rows=rows)
 
     @router.get("/audit", response_class=HTMLResponse)
-    def audit(request: Request, db: Db, user: CurrentUser) -> HTMLResponse:
-        return _page(request, "audit.html", user, nav="audit", entries=queries.recent_audit(db, user.is_admin))
+    def audit(
+        request: Request, db: Db, user: CurrentUser,
+        actor: str = "", action: str = "", item: str = "", page: str = "1",
+    ) -> HTMLResponse:
+        params = request.query_params
+        filters = queries.AuditFilters(
+            actor=clean_text(actor, 100), action=action if action in ACTIONS else "", item=clean_text(item, 50),
+            date_from=_date(params.get("from", "")), date_to=_date(params.get("to", "")),
+        )
+        result = queries.audit_page(db, filters, _int(page) or 1, user.is_admin)
+        return _page(
+            request, "audit.html", user, nav="audit", a=result, f=filters, actions=ACTIONS,
+            actors=queries.audit_actors(db),
+            page_link=lambda n: "/audit?" + urlencode({**filters.as_query(), "page": n}),
+        )
 
     @router.post("/health/outbox/{outbox_id:dbid}/release", dependencies=Csrf)
     def release_reply(

@@ -172,11 +172,11 @@ def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -
     """列出退回和待人工审核的条目（含涉密条目：命令行视为管理员）。"""
     from review.labels import VERDICTS, code_title
     from baosong.localtime import show
-    from review.queries import QueueFilters, queue_page
+    from baosong.search import ItemFilters, search
 
     opened = _open(app)
     with opened.sessions() as session:
-        result = queue_page(session, QueueFilters(verdict=verdict or ""), page, is_admin=True)
+        result = search(session, ItemFilters(verdict=verdict or ""), page, is_admin=True)
         for row in result.rows:
             item = row.item
             if as_json:

@@ -6,7 +6,7 @@ import errno
 import mailbox
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from baosong.app import open_app
 from baosong.cli import AppContext, pass_app
-from baosong.localtime import OFFICE_TZ
+from baosong.localtime import OFFICE_TZ, show
 from baosong.models import Item, utcnow
 from baosong.output import VERDICT_NAMES, json_line, judgement_json
 from baosong.pipeline import ingest
 from intake.mailheaders import arrival_time
-from scoring.ledger import LedgerError, find_item
+from scoring.ledger import LedgerError, find_item, find_unit
 
 
 def _messages(paths: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
@@ -123,25 +123,59 @@ def _item_record(item: Item) -> dict:
     }
 
 
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，请写成 2026-01-15") from None
+
+
 @items.command("list")
-@click.option("--verdict", type=click.Choice(["accepted", "rejected", "review", "ignored"]), help="按结论筛选")
-@click.option("--limit", default=50, show_default=True, help="最多显示几条")
+@click.option("--q", "text", default="", help="收件编号，或标题/邮件主题中的词（几个词用空格隔开，须都出现）")
+@click.option("--unit", default="", help="单位名称或别名")
+@click.option("--from", "date_from", callback=_day, help="收到日期从（含），如 2026-03-01")
+@click.option("--to", "date_to", callback=_day, help="收到日期到（含），如 2026-03-31")
+@click.option(
+    "--verdict", type=click.Choice(["queue", "rejected", "review", "settled", "accepted", "ignored", "all"]),
+    default="all", show_default=True,
+    help="queue 待处理，rejected 已退回待处理，review 待人工审核，settled 已了结，accepted 已接收，ignored 已忽略，all 全部",
+)
+@click.option("--limit", default=50, show_default=True, help="每页最多显示几条")
+@click.option("--page", default=1, show_default=True, help="页码")
 @click.option("--json", "as_json", is_flag=True, help="每条输出一行 JSON")
 @pass_app
-def list_items(app: AppContext, verdict: str | None, limit: int, as_json: bool) -> None:
-    """列出最近处理的信息条目。"""
+def list_items(
+    app: AppContext, text: str, unit: str, date_from: date | None, date_to: date | None, verdict: str,
+    limit: int, page: int, as_json: bool,
+) -> None:
+    """查找信息条目：按收件编号、标题中的词、单位、收到日期和状态，最新的在前。"""
+    from baosong.search import ItemFilters, search
+
     opened = open_app(app.settings)
     with opened.sessions() as session:
-        query = select(Item).order_by(Item.id.desc()).limit(limit)
-        if verdict:
-            query = query.where(Item.verdict == verdict)
-        for item in session.scalars(query):
+        try:
+            unit_id = find_unit(session, unit).id if unit.strip() else None
+        except LedgerError as exc:
+            raise click.ClickException(str(exc)) from exc
+        filters = ItemFilters(
+            verdict="" if verdict == "queue" else verdict, text=text.strip(), unit_id=unit_id,
+            date_from=date_from, date_to=date_to,
+        )
+        result = search(session, filters, page, is_admin=True, page_size=max(1, min(limit, 1000)))
+        for row in result.rows:
+            item = row.item
             if as_json:
                 click.echo(json_line(_item_record(item)))
             else:
-                unit = item.unit.name if item.unit else "未识别单位"
+                unit_name = item.unit.name if item.unit else "未识别单位"
                 verdict_name = VERDICT_NAMES.get(item.verdict, item.verdict)
-                click.echo(f"{item.id:>6}  {item.receipt or '-':<16} {verdict_name:<10} {unit}  {item.title[:40]}")
+                settled = "（已了结）" if item.settled_at and item.verdict != "accepted" else ""
+                click.echo(f"{item.receipt or '-':<16} {show(item.received_at)}  {verdict_name}{settled}  "
+                           f"{unit_name}  {item.title[:40] or item.subject[:40]}")
+        if not as_json:
+            click.echo(f"共 {result.total} 条，第 {result.page}/{result.pages} 页。")
 
 
 @items.command("show")

@@ -84,7 +84,10 @@ class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
         Index("ix_items_verdict_received", "verdict", "received_at"),
-        Index("ix_items_queue", "verdict", "classified", "received_at", "unit_id"),  # the console's queue
+        Index("ix_items_queue", "verdict", "settled_at", "classified", "received_at", "unit_id"),  # the console's queue
+        # finding items (baosong.search): every column a search reads, so a page is read from the index alone
+        Index("ix_items_find", "verdict", "classified", "received_at", "id", "unit_id", "settled_at", "receipt", "title"),
+        Index("ix_items_classified", "classified"),  # the few items clerks may not see
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +110,8 @@ class Item(Base):
     classified: Mapped[bool] = mapped_column(default=False)  # visible to administrators only
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
     not_duplicate: Mapped[bool] = mapped_column(default=False)
+    settled_at: Mapped[datetime | None]  # out of the queue: answered, resubmitted or settled by a clerk
+    resubmission_of_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)  # the rejected one
     note: Mapped[str] = mapped_column(Text, default="")
 
     unit: Mapped[Unit | None] = relationship()

@@ -163,17 +163,23 @@ def upgrade() -> None:
     sa.Column('classified', sa.Boolean(), nullable=False),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('not_duplicate', sa.Boolean(), nullable=False),
+    sa.Column('settled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resubmission_of_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['items.id'], name=op.f('fk_items_duplicate_of_id_items')),
     sa.ForeignKeyConstraint(['raw_message_id'], ['raw_messages.id'], name=op.f('fk_items_raw_message_id_raw_messages')),
+    sa.ForeignKeyConstraint(['resubmission_of_id'], ['items.id'], name=op.f('fk_items_resubmission_of_id_items')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_items_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_items')),
     sa.UniqueConstraint('raw_message_id', name=op.f('uq_items_raw_message_id')),
     sa.UniqueConstraint('receipt', name=op.f('uq_items_receipt'))
     )
     with op.batch_alter_table('items', schema=None) as batch_op:
-        batch_op.create_index('ix_items_queue', ['verdict', 'classified', 'received_at', 'unit_id'], unique=False)
+        batch_op.create_index('ix_items_classified', ['classified'], unique=False)
+        batch_op.create_index('ix_items_find', ['verdict', 'classified', 'received_at', 'id', 'unit_id', 'settled_at', 'receipt', 'title'], unique=False)
+        batch_op.create_index('ix_items_queue', ['verdict', 'settled_at', 'classified', 'received_at', 'unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_items_resubmission_of_id'), ['resubmission_of_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_verdict'), ['verdict'], unique=False)
         batch_op.create_index('ix_items_verdict_received', ['verdict', 'received_at'], unique=False)
@@ -390,8 +396,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_items_verdict_received')
         batch_op.drop_index(batch_op.f('ix_items_verdict'))
         batch_op.drop_index(batch_op.f('ix_items_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_items_resubmission_of_id'))
         batch_op.drop_index(batch_op.f('ix_items_received_at'))
         batch_op.drop_index('ix_items_queue')
+        batch_op.drop_index('ix_items_find')
+        batch_op.drop_index('ix_items_classified')
 
     op.drop_table('items')
     with op.batch_alter_table('console_sessions', schema=None) as batch_op:

@@ -1,0 +1,75 @@
+"""`baosong items list`: finding items from the shell by 收件编号, title words, unit, dates and state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from baosong.app import open_app
+from baosong.cli import main
+from baosong.db import transaction
+from baosong.models import Unit
+from baosong.settings import load_settings
+from tests.review.year import add_year
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "baosong.toml"
+    path.write_text(f'[paths]\ndata = "{tmp_path / "data"}"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def year(config: Path) -> dict[str, int]:
+    app = open_app(load_settings(config, environ={}))
+    with transaction(app.sessions) as session:
+        units = [Unit(name="昌吉市环境保护局", category="县市环保局", aliases=["昌吉市环保局"]),
+                 Unit(name="阜康市环境保护局", category="县市环保局")]
+        session.add_all(units)
+        session.flush()
+        ids = add_year(app.settings, session, {unit.name: unit.id for unit in units})
+    app.close()
+    return ids
+
+
+def run(config: Path, *args: str):
+    return CliRunner().invoke(main, ["--config", str(config), *args], env={"BAOSONG_DATABASE_URL": None})
+
+
+def receipts(output: str) -> set[str]:
+    return {json.loads(line)["receipt"] for line in output.splitlines() if line.startswith("{")}
+
+
+def test_items_list_finds_a_receipt_number(config, year):
+    result = run(config, "items", "list", "--q", "CJHB-2026-00002", "--json")
+    assert result.exit_code == 0 and receipts(result.output) == {"CJHB-2026-00002"}
+
+
+def test_items_list_finds_title_words(config, year):
+    result = run(config, "items", "list", "--q", "农村 整治", "--json")
+    assert receipts(result.output) == {"CJHB-2026-00003"}
+
+
+def test_items_list_by_unit_alias_dates_and_verdict(config, year):
+    result = run(config, "items", "list", "--unit", "昌吉市环保局", "--from", "2026-01-01", "--to", "2026-03-31",
+                 "--verdict", "accepted", "--json")
+    assert receipts(result.output) == {"CJHB-2026-00001"}
+
+
+def test_items_list_queue_holds_only_what_waits_for_a_clerk(config, year):
+    result = run(config, "items", "list", "--verdict", "queue")
+    assert "CJHB-2026-00003" in result.output and "CJHB-2026-00001" not in result.output and "共 1 条" in result.output
+
+
+def test_items_list_refuses_an_unknown_unit_in_chinese(config, year):
+    result = run(config, "items", "list", "--unit", "不存在的单位")
+    assert result.exit_code == 1 and "单位名录中没有「不存在的单位」" in result.output
+
+
+def test_items_list_refuses_a_malformed_date_in_chinese(config, year):
+    result = run(config, "items", "list", "--from", "3月1日")
+    assert result.exit_code == 2 and "不是日期" in result.output
