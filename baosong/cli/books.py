@@ -305,4 +305,54 @@ def report(app: AppContext, month_text: str | None, year: int | None, format_tex
     _emit(as_json, payload, text + "\n已生成：\n" + "\n".join(f"  {f}" for f in files))
 
 
-COMMANDS = [adopt, endorse, adjust, commission, report]
+@click.group()
+def books() -> None:
+    """台账：把本单位原有的信息台账（Excel）导入。"""
+
+
+@books.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--template", is_flag=True, help="不导入，而是在 PATH 写一份空白台账模板（信息、采用、批示三张表）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@pass_app
+def books_import(app: AppContext, path: Path, template: bool, as_json: bool) -> None:
+    """导入原有台账 PATH（.xlsx）：「信息」表（编号、日期、单位、标题、类别、撰稿人）、
+    「采用」表（信息、刊物、采用日期、证明日期）、「批示」表（信息、批示级别、批示日期、批示领导）。
+
+    采用、批示表的「信息」填「信息」表的编号，或已在系统中的收件编号。先逐行检查，
+    有任何一行不对就一条也不导入，并按表和行列出问题；同一份台账再次导入不会重复登记。
+    """
+    from baosong.app import open_app
+    from baosong.history_import import HistoryImportError, import_history, write_template
+
+    if template:
+        if path.exists():
+            raise click.ClickException(f"{path} 已存在，未覆盖：请换一个文件名")
+        write_template(path)
+        _emit(as_json, {"template": str(path)}, f"已生成空白台账模板：{path}（填好后用 baosong books import {path.name} 导入）")
+        return
+    if not path.is_file():
+        raise click.ClickException(f"找不到文件 {path}")
+    opened = open_app(app.settings, seed_units=True)
+    try:
+        with transaction(opened.sessions) as session:
+            result = import_history(
+                session, path, opened.ruleset, receipt_prefix=opened.organisation.checks.receipt_prefix, actor=_actor()
+            )
+    except HistoryImportError as exc:
+        if as_json:
+            click.echo(json.dumps({"file": path.name, "problems": exc.problems}, ensure_ascii=False))
+        else:
+            click.echo(f"{path.name} 未导入（请改正下列问题后重新导入，整份台账一条也没有登记）：", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+        raise SystemExit(1) from exc
+    payload = {"file": path.name, "items": result.items_added, "items_skipped": result.items_skipped,
+               "adoptions": result.adoptions, "endorsements": result.endorsements, "skipped": result.entries_skipped}
+    text = (f"{path.name}：新登记信息 {len(result.items_added)} 条、采用 {result.adoptions} 条、批示 {result.endorsements} 条")
+    if result.items_skipped or result.entries_skipped:
+        text += f"；{result.items_skipped + result.entries_skipped} 行此前已导入，未重复登记"
+    _emit(as_json, payload, text + "。")
+
+
+COMMANDS = [adopt, endorse, adjust, commission, report, books]
