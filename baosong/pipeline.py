@@ -158,7 +158,7 @@ def record(app: App, session: Session, row: RawMessage, judgement: Judgement) ->
         subject=mail.subject if mail else "",
         message_id=mail.message_id if mail else None,
         received_at=received,
-        accepted_at=utcnow() if verdict == Verdict.ACCEPTED else None,
+        accepted_at=received if verdict == Verdict.ACCEPTED else None,  # an accepted mail counts from its arrival
         classified=judgement.has("CLASSIFIED_MARKING"),
     )
     item.findings = [_finding_row(f) for f in judgement.findings]
