@@ -61,7 +61,50 @@ def reject(session: Session, item_id: int, actor: str, reason: str = "", *, repl
     _audit(session, actor, "revoke" if before == "accepted" else "reject", item, reason, {"from": before})
     if reply:
         _queue_reply(session, item, "rejected_by_clerk", actor, reason)
+        item.settled_at = item.settled_at or item.decided_at  # answered: it leaves the queue
     return item
+
+
+def settle(session: Session, item_id: int, actor: str, reason: str) -> Item:
+    """Take a rejected or held item out of the queue without a decision mail (told by phone, sent again…)."""
+    item = _item(session, item_id)
+    if item.verdict not in ("rejected", "review"):
+        raise ActionError(f"条目 {item.receipt or item_id} 不在待处理队列中，无需了结")
+    if item.settled_at is not None:
+        raise ActionError(f"条目 {item.receipt or item_id} 已经了结")
+    if not reason.strip():
+        raise ActionError("请填写了结的理由")
+    item.settled_at = utcnow()
+    _audit(session, actor, "settle", item, reason, {"verdict": item.verdict})
+    return item
+
+
+BULK_ACTIONS = ("accept", "reject", "settle")
+
+
+def bulk(
+    session: Session, item_ids: list[int], action: str, actor: str, reason: str, *,
+    receipt_prefix: str, reply: bool = False,
+) -> list[Item]:
+    """One action with one reason on several items: all of them, or none (the first refusal names its item)."""
+    if action not in BULK_ACTIONS:
+        raise ActionError("请选择要做的操作：接收、退回或了结")
+    if not item_ids:
+        raise ActionError("请先勾选要处理的条目")
+    if not reason.strip():
+        raise ActionError("批量处理须填写理由")
+    done = []
+    for item_id in dict.fromkeys(item_ids):
+        try:
+            if action == "accept":
+                done.append(accept(session, item_id, actor, reason, receipt_prefix=receipt_prefix, reply=reply))
+            elif action == "reject":
+                done.append(reject(session, item_id, actor, reason, reply=reply))
+            else:
+                done.append(settle(session, item_id, actor, reason))
+        except ActionError as exc:
+            raise ActionError(f"没有做任何改动：{exc}") from exc
+    return done
 
 
 def _revoke_acceptance(session: Session, item: Item, reason: str) -> None:
@@ -105,6 +148,7 @@ def mark_duplicate_of(
     item.not_duplicate = False
     item.verdict = "rejected"
     item.decided_at = utcnow()
+    item.settled_at = item.settled_at or item.decided_at  # the first report counts; nothing is left to decide
     _audit(session, actor, "mark_duplicate", item, reason, {"duplicate_of": first.id, "receipt": first.receipt})
     return item
 

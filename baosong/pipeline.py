@@ -30,6 +30,7 @@ from intake.archive import content_key, read_blob, store_blob
 from intake.mailparse import parse_mail
 from intake.message import ParsedMail
 from intake.outbox import queue_reply
+from baosong.resubmission import link_resubmission
 from validators.case import DuplicateFinder
 from validators.duplicates import DuplicateStore
 from validators.firstreport import comparable_text
@@ -293,9 +294,12 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
             item = record(app, session, row, judgement)
             if judgement.verdict == Verdict.ACCEPTED:
                 index_accepted(session, item, judgement.unit.names if judgement.unit else (), today)
-            queue_reply(
+            link_resubmission(session, item)
+            reply = queue_reply(
                 session, item=item, judgement=judgement, settings=app.settings, organisation_name=app.organisation.name
             )
+            if reply is not None and item.verdict == "rejected":
+                item.settled_at = utcnow()  # the unit was told what to correct: nothing waits for a clerk
             row.state, row.processed_at, row.last_error = "done", utcnow(), None
             return Outcome(raw_id, item.id, item.verdict, item.receipt, judgement)
     except Exception as exc:

@@ -129,6 +129,7 @@ _BOOK_DETAILS = {
     "commission": "向{unit}约稿「{topic}」，{due_on} 前交稿",
     "commission_delivered": "约稿 {commission_id} 于 {delivered_on} 交稿（期限 {due_on}）",
     "reply_release": "回复邮件 {outbox_id}（原状态：{state}）",
+    "resubmitted": "单位已重新报送，新条目 {by_receipt}",
 }
 
 

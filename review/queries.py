@@ -137,6 +137,18 @@ def _plain_text(eml: bytes | None) -> str:
         return ""
 
 
+@dataclass(frozen=True)
+class Resubmission:
+    earlier: Item | None  # the rejected item this one corrects
+    later: Item | None  # the item that corrected this one
+
+
+def resubmission_links(session: Session, item: Item) -> Resubmission:
+    earlier = session.get(Item, item.resubmission_of_id) if item.resubmission_of_id else None
+    later = session.scalar(select(Item).where(Item.resubmission_of_id == item.id).order_by(Item.id).limit(1))
+    return Resubmission(earlier, later)
+
+
 def audit_for(session: Session, item_id: int) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).where(AuditEntry.item_id == item_id).order_by(AuditEntry.id)))
 

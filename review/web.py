@@ -426,21 +426,8 @@ def _routes():
         page: str = "1",
     ) -> HTMLResponse:
         params = request.query_params
-        filters = search.ItemFilters(
-            verdict=verdict if verdict in search.STATES else "",
-            text=clean_text(q, 100),
-            unit_id=_int(unit),
-            code=code.strip(),
-            date_from=_date(params.get("from", "")),
-            date_to=_date(params.get("to", "")),
-        )
-        result = search.search(db, filters, _int(page) or 1, user.is_admin)
-        return _page(
-            request, "queue.html", user, nav="items" if filters.verdict else "queue", q=result, f=filters,
-            states=search.STATES,
-            units=queries.all_units(db), codes=sorted(CODES),
-            page_link=lambda n: "/queue?" + urlencode({**filters.as_query(), "page": n}),
-        )
+        filters = _item_filters(verdict, q, unit, code, params.get("from", ""), params.get("to", ""))
+        return _queue_view(request, db, user, filters, _int(page) or 1)
 
     @router.get("/items/{item_id:dbid}", response_class=HTMLResponse)
     def item_page(request: Request, item_id: int, db: Db, user: CurrentUser) -> HTMLResponse:
@@ -478,6 +465,42 @@ def _routes():
         return _act(
             request, db, item_id, lambda: actions.reject(db, item_id, user.name, reason, reply=bool(reply)), "已确认退回。"
         )
+    @router.post("/items/{item_id:dbid}/settle", dependencies=Csrf)
+    def settle(request: Request, item_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = "") -> Response:
+        _visible_item(db, item_id, user)
+        return _act(
+            request, db, item_id, lambda: actions.settle(db, item_id, user.name, clean_text(reason, 500)),
+            "已了结，条目已移出待处理队列。",
+        )
+
+    @router.post("/queue/bulk", dependencies=Csrf)
+    def bulk(
+        request: Request, db: Db, user: CurrentUser,
+        ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+        action: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "", reply: Annotated[str, Form()] = "",
+        verdict: Annotated[str, Form()] = "", q: Annotated[str, Form()] = "", unit: Annotated[str, Form()] = "",
+        code: Annotated[str, Form()] = "", date_from: Annotated[str, Form(alias="from")] = "",
+        date_to: Annotated[str, Form(alias="to")] = "",
+    ) -> Response:
+        filters = _item_filters(verdict, q, unit, code, date_from, date_to)
+        chosen = [number for value in ids if (number := _int(value)) is not None]
+        for item_id in chosen:
+            _visible_item(db, item_id, user)
+        why = clean_text(reason, 500)
+        try:
+            done = actions.bulk(db, chosen, action, user.name, why, receipt_prefix=_state(request).receipt_prefix,
+                                reply=bool(reply))
+            db.commit()
+        except actions.ActionError as exc:
+            db.rollback()
+            field = "reason" if not why else "ids"
+            response = _queue_view(request, db, user, filters, 1, bulk={
+                "errors": {field: str(exc)}, "ids": set(chosen), "reason": why, "action": action})
+            response.status_code = 422
+            return response
+        _flash(request, f"已{BULK_NAMES[action]} {len(done)} 条，每条都记入了操作记录。")
+        return _back("/queue?" + urlencode(filters.as_query()))
+
 
     @router.post("/items/{item_id:dbid}/not-duplicate", dependencies=Csrf)
     def not_duplicate(
@@ -756,6 +779,33 @@ def _record(
     response.status_code = 422
     return response
 
+BULK_NAMES = {"accept": "接收", "reject": "退回", "settle": "了结"}
+
+
+def _item_filters(verdict: str, q: str, unit: str, code: str, date_from: str, date_to: str) -> search.ItemFilters:
+    return search.ItemFilters(
+        verdict=verdict if verdict in search.STATES else "",
+        text=clean_text(q, 100),
+        unit_id=_int(unit),
+        code=code.strip() if code.strip() in CODES else "",
+        date_from=_date(date_from),
+        date_to=_date(date_to),
+    )
+
+
+def _queue_view(
+    request: Request, db: Session, user: User, filters: search.ItemFilters, page: int, bulk: dict | None = None
+) -> HTMLResponse:
+    """The queue, or any list of items the filters choose, with the bulk form (and its errors, if any)."""
+    result = search.search(db, filters, page, user.is_admin)
+    return _page(
+        request, "queue.html", user, nav="items" if filters.verdict else "queue", q=result, f=filters,
+        states=search.STATES, units=queries.all_units(db), codes=sorted(CODES), bulk_names=BULK_NAMES,
+        bulk=bulk or {"errors": {}, "ids": set(), "reason": "", "action": ""},
+        page_link=lambda n: "/queue?" + urlencode({**filters.as_query(), "page": n}),
+    )
+
+
 
 def _chosen_unit(db: Session, posted: Posted) -> Unit | None:
     units = {str(unit.id): unit for unit in queries.all_units(db)}
@@ -777,7 +827,7 @@ def _item_view(request: Request, db: Session, user: User, item: Item, posted: Po
     return _page(
         request, "item.html", user, nav="queue", item=item, paragraphs=paragraphs, numbers=numbers,
         fixes=fixes, in_text=in_text, units=queries.all_units(db), audit=queries.audit_for(db, item.id),
-        replies=queries.replies_for(db, item.id),
+        replies=queries.replies_for(db, item.id), links=queries.resubmission_links(db, item),
         photos=[a for a in item.attachments if a.kind == "image"],
         files=[a for a in item.attachments if a.kind != "image"],
         ruleset=state.ruleset, ledger=books.item_books(db, state.ruleset, item), posted=posted, today=_today(request),

@@ -249,6 +249,24 @@ def queue_reject(app: AppContext, item_ref: str, reason: str, reply: bool) -> No
     click.echo(f"已确认退回条目 {item.id}。")
 
 
+@queue.command("settle")
+@click.argument("item_refs", metavar="ITEM…", nargs=-1, required=True)
+@click.option("--reason", required=True, help="了结的理由（必填，记入每个条目的操作记录）")
+@pass_app
+def queue_settle(app: AppContext, item_refs: tuple[str, ...], reason: str) -> None:
+    """了结一个或几个条目（移出待处理队列，不发邮件）；任何一个不能了结就都不改。ITEM 是条目编号或收件编号。"""
+    from baosong import actions
+
+    opened = _open(app)
+    prefix = opened.organisation.checks.receipt_prefix
+    done = _act(opened, lambda s: [
+        item.receipt or str(item.id)
+        for item in actions.bulk(s, [_find(s, ref).id for ref in item_refs], "settle", _actor(), reason,
+                                 receipt_prefix=prefix)
+    ])
+    click.echo(f"已了结 {len(done)} 条：{'、'.join(done)}。")
+
+
 @queue.command("note")
 @click.argument("item_ref", metavar="ITEM")
 @click.argument("text")

@@ -73,3 +73,16 @@ def test_items_list_refuses_an_unknown_unit_in_chinese(config, year):
 def test_items_list_refuses_a_malformed_date_in_chinese(config, year):
     result = run(config, "items", "list", "--from", "3月1日")
     assert result.exit_code == 2 and "不是日期" in result.output
+
+
+def test_queue_settle_takes_several_receipt_numbers_and_one_reason(config, year):
+    result = run(config, "queue", "settle", "CJHB-2026-00003", "--reason", "已电话告知单位")
+    listed = run(config, "items", "list", "--verdict", "settled")
+    assert result.exit_code == 0 and "已了结 1 条：CJHB-2026-00003" in result.output
+    assert "CJHB-2026-00003" in listed.output
+
+
+def test_queue_settle_refuses_an_accepted_item_and_changes_nothing(config, year):
+    result = run(config, "queue", "settle", "CJHB-2026-00003", "CJHB-2026-00001", "--reason", "批量")
+    assert result.exit_code == 1 and "没有做任何改动" in result.output
+    assert "共 1 条" in run(config, "items", "list", "--verdict", "queue").output
