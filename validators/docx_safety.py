@@ -43,6 +43,8 @@ REASONS = frozenset(
         "hostile_xml",  # DOCTYPE or ENTITY declaration in an XML part
         "xml_error",  # an XML part that does not parse (excessive depth, broken markup)
         "not_word",  # a zip that is not a Word document
+        "document_too_large",  # XML parts to parse past what a submission can be (validators.document)
+        "text_too_long",  # more text than a submission can be (validators.document)
     }
 )
 

@@ -11,7 +11,7 @@ from baosong.app import open_app
 from baosong.models import AttachmentRow, AuditEntry, Item, RawMessage
 from baosong.pipeline import ingest
 from intake.archive import blob_path
-from tests.factories.docx import make_docx, make_docm
+from tests.factories.docx import make_docm, make_docx, make_padded_docx
 from tests.factories.mail import DOCX_TYPE, Attachment, build_mail, text_part
 
 SENDER = "qitai@example.cn"  # registered in config/orgs/A/units.csv
@@ -67,3 +67,12 @@ def test_mail_past_the_part_limit_leaves_no_partial_item_to_download(settings):
     with app.sessions() as session:
         item = session.get(Item, outcome.item_id)
         assert (item.verdict, [f.code for f in item.findings], item.attachments, item.text) == ("rejected", ["NO_DOCX"], [], "")
+
+
+def test_document_longer_than_a_submission_can_be_stores_none_of_its_text(settings):
+    app = open_app(settings, seed_units=True)
+    raw = build_mail(SENDER, attachments=[Attachment("信息.docx", make_padded_docx(2 * 1024 * 1024), DOCX_TYPE)])
+    outcome = ingest(app, raw, source="import")
+    with app.sessions() as session:
+        item = session.get(Item, outcome.item_id)
+        assert (item.verdict, [f.code for f in item.findings], item.text, item.document) == ("rejected", ["CORRUPT_DOCX"], "", {})

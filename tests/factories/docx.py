@@ -530,6 +530,16 @@ def make_nested_tables(depth: int) -> bytes:
     return docx_bytes(document)
 
 
+def make_padded_docx(xml_bytes: int) -> bytes:
+    """A real submission whose document.xml holds about `xml_bytes` of ordinary body paragraphs
+    (18 MB fit in a mail of a few hundred KB): a number in each keeps the zip ratio under 200:1, the
+    zip-bomb check, so only the size of what would be parsed can stop it."""
+    sentence = "11月18日，昌吉市生态环境局组织执法人员对辖区重点企业开展专项检查。"
+    count = xml_bytes // len(f"<w:p><w:r><w:t>{sentence}0</w:t></w:r></w:p>".encode())
+    padding = "".join(f"<w:p><w:r><w:t>{sentence}（{n}）</w:t></w:r></w:p>" for n in range(count)).encode()
+    return rewrite_docx(make_docx(), replace={"word/document.xml": lambda xml: xml.replace(b"<w:body>", b"<w:body>" + padding, 1)})
+
+
 def make_xlsx() -> bytes:
     """A real spreadsheet, as when a unit attaches an Excel file renamed .docx."""
     import openpyxl

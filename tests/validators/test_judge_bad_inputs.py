@@ -22,6 +22,7 @@ from tests.factories.docx import (
     make_external_entity,
     make_many_parts,
     make_nested_tables,
+    make_padded_docx,
     make_truncated_docx,
     make_zip_bomb,
 )
@@ -69,6 +70,16 @@ def only_finding(judgement: Judgement, code: str):  # noqa: ANN201
 
 
 # --- Word files ---------------------------------------------------------------------------------
+
+
+def test_document_past_what_a_submission_can_be_is_rejected_before_it_is_parsed(ctx):
+    finding = only_finding(with_docx(ctx, make_padded_docx(5 * 1024 * 1024)), "CORRUPT_DOCX")
+    assert finding.evidence["reason"] == "document_too_large" and "超过 4 MB" in finding.message
+
+
+def test_text_past_what_a_submission_can_be_is_rejected(ctx):
+    finding = only_finding(with_docx(ctx, make_padded_docx(2 * 1024 * 1024)), "CORRUPT_DOCX")
+    assert finding.evidence["reason"] == "text_too_long" and "超过 5 万字" in finding.message
 
 
 def test_zip_bomb_is_rejected_as_corrupt_docx_within_seconds(ctx):
