@@ -72,6 +72,7 @@ class CheckRules:
     required_fields: tuple[str, ...]
     mobile_required: bool
     labels: dict[str, tuple[str, ...]]
+    field_names: dict[str, str]  # what replies call reviewer, author, phone (审核领导 / 审签人 …)
     vague: VagueWords
     quoted_severity: Severity
     require_explicit_date: bool
@@ -110,6 +111,7 @@ def _checks_from(data: dict[str, Any], config_dir: Path) -> CheckRules:
             required_fields=tuple(data["fields"]["required"]),
             mobile_required=bool(data["fields"]["mobile_required"]),
             labels={name: tuple(values) for name, values in data["fields"]["labels"].items()},
+            field_names={name: str(value) for name, value in data["fields"]["names"].items()},
             vague=VagueWords(
                 place=tuple(vague["place"]), time=tuple(vague["time"]), allow=tuple(vague.get("allow", ()))
             ),

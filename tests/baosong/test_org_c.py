@@ -135,3 +135,17 @@ def test_c_pays_the_per_article_money_to_the_author():
     money = [(r.author, r.reason, r.yuan) for r in report.rewards if r.author]
     assert money == [("刘芳", "撰稿人刘芳：信息被上级刊物采用 2 篇次", 1500)]
     assert [(a.author, a.yuan) for a in report.authors] == [("刘芳", 1500)]
+
+
+MESSAGES = [
+    # (the submission, the reply's sentence in C's own words)
+    (replace(ITEM, fields=without("联系方式")), "文档中没有写明联系方式。请在文末写明“联系方式：联系电话（座机或手机）”。"),
+    (replace(ITEM, fields=without("审签人")), "文档中没有写明审签人。请在文末写明“审签人：姓名”。"),
+    (replace(ITEM, fields={**SIGNED, "联系方式": "见通讯录"}),
+     "联系电话“见通讯录”不是有效的电话号码。请填写座机或手机号码，如“0994-2345678”或“13912345678”。"),
+]
+
+
+@pytest.mark.parametrize(("sent", "message"), MESSAGES)
+def test_c_replies_name_the_fields_as_cs_plan_does(sent, message):
+    assert [f.message for f in sent.judge("C").findings] == [message]

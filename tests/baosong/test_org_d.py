@@ -104,3 +104,8 @@ def test_d_counts_its_monthly_quota_and_adoptions(rule, sent, outlets, points, q
     row = row_of(compute_month(D_RULES, ledger.books(), YEAR, 7), unit)
     status = row.quotas[0]
     assert (row.scores["政务"].month, (status.actual, status.required, status.missing)) == (points, quota)
+
+
+def test_d_reply_asks_for_the_leaders_signature_in_ds_words():
+    (finding,) = replace(ITEM, fields={"撰稿人": "杨雪"}).judge("D").findings
+    assert finding.message == "文档中没有写明分管领导审核签字。请在文末写明“分管领导审核签字：姓名”。"
