@@ -7,6 +7,7 @@ the verdict or points computed by hand."""
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,12 +18,14 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from baosong import BUNDLED_CONFIG
+from baosong.app import open_app
 from baosong.cli import main
 from baosong.models import AuditEntry, Item
 from baosong.organisation import load_organisation
 from baosong.settings import Settings
 from scoring.compute import AdjustmentRecord, compute_month
 from scoring.data import load_books
+from intake.scheduler import build_scheduler
 from scoring.ruleset import load_ruleset
 from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes
 from tests.scoring.builders import YEAR, Ledger, row_of
@@ -191,3 +194,10 @@ def test_b_special_reports_count_towards_the_special_report_quota():
         ledger.adopt(item, "区政府刊物", date(YEAR, 5, 20))
     quotas = {q.quota.label: (q.actual, q.missing) for q in row_of(compute_month(B_RULES, ledger.books(), YEAR, 12), unit).quotas}
     assert (quotas["全年报送专报"], quotas["全年采用专报"]) == ((6, 0), (3, 0))
+
+
+def test_the_worker_schedules_no_mail_intake_while_it_is_off(settings):
+    configured = replace(settings, rules=replace(settings.rules, organisation="B"),
+                         mailbox=replace(settings.mailbox, host="127.0.0.1", user="x"))
+    app = open_app(configured)
+    assert build_scheduler(app, threading.Event()).get_job("intake") is None
