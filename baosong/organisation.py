@@ -79,7 +79,7 @@ class CheckRules:
     stale_after_days: int
     urgency_minutes: dict[str, int]  # 【tag】 → time limit in minutes (STALE_EVENT)
     filename_title_similarity: int
-    duplicate_window: str | int
+    duplicate_window: int  # days back from the day of the check (首报)
     duplicate_threshold: float
     review_threshold: float
     template_sign_off: str  # `baosong template`: the sign-off line ("" for none)
