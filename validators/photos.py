@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
@@ -22,8 +24,37 @@ Image.MAX_IMAGE_PIXELS = 89_478_485
 register_heif_opener()  # iPhone photos (HEIC/HEIF) are images
 
 # Photos are decoded side by side: Pillow releases the GIL while decoding, and a full decode is
-# most of a check's time. Two at a time bounds the worst case (two images at the pixel limit).
+# most of a check's time. Two at a time, and within one budget of decoded pixels held at once:
+# Pillow keeps 4 bytes a pixel (RGB too), so two PNGs just under its pixel limit held 700 MB.
+# A photo that needs more than the whole budget (over 50 MP; a JPEG decodes at 1/8 scale) is not
+# decoded at all.
 _DECODERS = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1), thread_name_prefix="photo-decode")
+DECODE_BUDGET_BYTES = 200 * 1024 * 1024
+_BYTES_PER_PIXEL = 4
+TOO_MANY_PIXELS = "图片像素过多，超过 5000 万像素"
+
+
+class _DecodeBudget:
+    """Bytes of decoded pixels the decoding threads may hold at once, process-wide."""
+
+    def __init__(self, total: int) -> None:
+        self._free = total
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, amount: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._free >= amount)  # every holder finishes its decode
+            self._free -= amount
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._free += amount
+                self._changed.notify_all()
+
+
+_BUDGET = _DecodeBudget(DECODE_BUDGET_BYTES)
 
 
 def named_as_image(name: str) -> bool:
@@ -41,7 +72,11 @@ def image_problem(payload: bytes) -> str | None:
                 if image.format == "JPEG":
                     # Decoding at 1/8 scale still reads every scan, so truncation is caught.
                     image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-                image.load()
+                needed = image.width * image.height * _BYTES_PER_PIXEL
+                if needed > DECODE_BUDGET_BYTES:
+                    return TOO_MANY_PIXELS
+                with _BUDGET.hold(needed):
+                    image.load()
     except UnidentifiedImageError:
         return "不是图片文件"
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -1,13 +1,15 @@
 """Photo checks on real image bytes: Pillow's bomb guard stays on, and its warning zone is an error too."""
 
 import io
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image, ImageFile
 
 from tests.factories.images import encode_jpeg, make_heic, make_jpeg
-from validators.photos import image_problem, named_as_image
+from validators.photos import TOO_MANY_PIXELS, _DecodeBudget, image_problem, named_as_image
 
 
 def _png(width: int, height: int) -> bytes:
@@ -73,3 +75,31 @@ def test_iphone_heic_is_an_image(width, height):
 
 def test_truncated_heic_is_refused():
     assert image_problem(make_heic()[:200]) is not None
+
+
+@pytest.mark.timeout(20)
+def test_image_over_50_megapixels_is_refused_without_decoding():
+    assert image_problem(_png(7_500, 7_500)) == TOO_MANY_PIXELS
+
+
+@pytest.mark.timeout(20)
+def test_image_just_under_the_decode_budget_is_decoded():
+    assert image_problem(_png(7_000, 7_000)) is None
+
+
+def test_decodes_never_hold_more_than_the_budget_at_once():
+    budget, lock = _DecodeBudget(100), threading.Lock()
+    held, most = [0], [0]
+
+    def decode(amount: int) -> None:
+        with budget.hold(amount):
+            with lock:
+                held[0] += amount
+                most[0] = max(most[0], held[0])
+            time.sleep(0.001)  # gives the other threads a chance to overlap
+            with lock:
+                held[0] -= amount
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(decode, [60, 50, 40, 70, 30] * 10))
+    assert most[0] <= 100 and held[0] == 0
