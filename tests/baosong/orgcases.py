@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from email import message_from_bytes
+from email.policy import default
+from email.utils import format_datetime
 from functools import cache
 
 from baosong import BUNDLED_CONFIG
@@ -46,6 +49,7 @@ class Sent:
     subject: str = ""  # default: the title
     filename: str = ""  # default: 单位+信息标题.docx
     photos: tuple[tuple[str, int], ...] = ()  # (file name, bytes)
+    sent_at: datetime | None = None  # the mail's Date header (default: 10:30 on the day judged)
 
     def judge(self, key: str, today: date = TODAY) -> Judgement:
         document = make_docx(title=self.title, paragraphs=self.body, fields=self.fields or None)
@@ -56,6 +60,10 @@ class Sent:
             docs=[(self.filename or f"{self.unit}{self.title}.docx", document)],
             photos=[(name, photo_of(size)) for name, size in self.photos],
         )
+        if self.sent_at is not None:
+            message = message_from_bytes(raw, policy=default)
+            message.replace_header("Date", format_datetime(self.sent_at))
+            raw = message.as_bytes()
         return judge_mail(parse_mail(raw), context(key), today=today)
 
 

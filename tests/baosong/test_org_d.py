@@ -5,7 +5,8 @@ rules, quoted, with a submission and the verdict computed by hand. Rules the not
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import docx
 import pytest
@@ -19,6 +20,7 @@ from scoring.ruleset import load_ruleset
 from tests.baosong.orgcases import SMALL_PHOTO, Sent, codes, errors
 from tests.scoring.builders import YEAR, Ledger, row_of
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 UNIT = "县自然资源局耕地保护股"
 TITLE = "县自然资源局耕地保护股开展耕地保护专项巡查"
 # "报送的信息要素（时间、地点、人物、事项、起因、结果等）必须真实准确"
@@ -50,6 +52,14 @@ ROWS = [
     ("紧急信息30分钟内：标题标【紧急】，当天的事按时",
      replace(ITEM, title=f"【紧急】{TITLE}", filename=f"{UNIT}{TITLE}.docx",
              body=("11月20日，县自然资源局耕地保护股在望远镇发现违法占用耕地1处，已现场制止。",)),
+     "accepted", set(), {"STALE_EVENT"}),
+    ("紧急信息30分钟内：写明了钟点，按发信时间算（8时的事10时30分发来，超时）",
+     replace(ITEM, subject=f"【紧急】{TITLE}", sent_at=datetime(2026, 11, 20, 10, 30, tzinfo=BEIJING),
+             body=("11月20日8时，县自然资源局耕地保护股在望远镇发现违法占用耕地1处，已现场制止。",)),
+     "accepted", {"STALE_EVENT"}, set()),
+    ("紧急信息30分钟内：10时10分的事10时30分发来，按时",
+     replace(ITEM, subject=f"【紧急】{TITLE}", sent_at=datetime(2026, 11, 20, 10, 30, tzinfo=BEIJING),
+             body=("11月20日10时10分，县自然资源局耕地保护股在望远镇发现违法占用耕地1处，已现场制止。",)),
      "accepted", set(), {"STALE_EVENT"}),
     ("信息要素（时间……）必须真实准确：正文没有具体日期时提醒",
      replace(ITEM, body=("县自然资源局耕地保护股组织执法人员在望远镇巡查耕地保护情况。",)),

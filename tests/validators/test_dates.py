@@ -1,7 +1,7 @@
 """NO_EXPLICIT_DATE and STALE_EVENT (regime D: 2 days) on parsed text."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, time
 
 from validators import dates
 
@@ -38,3 +38,10 @@ def test_stale_event_under_a_two_day_limit(case_of, org_a):
 def test_recent_event_is_not_stale(case_of, org_a):
     rules = replace(org_a.checks, stale_after_days=2)
     assert list(dates.stale_event(case_of(body=["11月18日，奇台县环境保护局开展检查。"], rules=rules))) == []
+
+
+def test_a_time_of_day_right_after_a_date_is_read():
+    text = "11月20日下午3点，奇台县环境保护局接到群众举报；11月19日8时30分开展巡查；11月18日12家企业"
+    assert dates.event_moments(text, TODAY) == [
+        (date(2026, 11, 20), time(15, 0)), (date(2026, 11, 19), time(8, 30)), (date(2026, 11, 18), None)
+    ]
