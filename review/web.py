@@ -125,6 +125,7 @@ class ConsoleState:
     receipt_prefix: str
     monthly_minimum: queries.MonthlyMinimum
     ruleset: RuleSet
+    field_names: dict[str, str]  # what the organisation calls reviewer, author, phone (审核领导 / 审签人 …)
     throttle: LoginThrottle
     policy: SessionPolicy
     proxies: tuple[Network, ...]
@@ -161,6 +162,7 @@ def create_console(
         receipt_prefix=receipt_prefix,
         monthly_minimum=monthly_minimum or (lambda unit: None),
         ruleset=ruleset or _organisation_ruleset(settings),
+        field_names=load_organisation(settings.config_dir, settings.rules.organisation).checks.field_names,
         throttle=throttle or LoginThrottle(
             per_account=web.login_failures_per_account,
             per_address=web.login_failures_per_address,
@@ -831,6 +833,7 @@ def _item_view(request: Request, db: Session, user: User, item: Item, posted: Po
         photos=[a for a in item.attachments if a.kind == "image"],
         files=[a for a in item.attachments if a.kind != "image"],
         ruleset=state.ruleset, ledger=books.item_books(db, state.ruleset, item), posted=posted, today=_today(request),
+        field_names=state.field_names,
     )
 
 

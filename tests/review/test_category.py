@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -72,3 +73,12 @@ def test_the_shell_command_sets_the_category_by_receipt(settings, sessions, item
     assert result.exit_code == 0 and "类别已改为“专报”" in result.output
     with sessions() as session:
         assert session.get(Item, item_id).category == "专报"
+
+
+def test_the_item_page_names_the_sign_off_fields_as_the_organisation_does(settings, sessions, accounts, throttle, item_id):
+    c_settings = replace(settings, rules=replace(settings.rules, organisation="C"))
+    console = create_console(c_settings, sessions, receipt_prefix=PREFIX, throttle=throttle, clock=lambda: NOW)
+    with TestClient(console) as client:
+        assert log_in(client, "wang").status_code == 303
+        html = client.get(f"/items/{item_id}").text
+    assert "<th>审签人</th>" in html and "<th>联系方式</th>" in html and "<th>审核领导</th>" not in html
