@@ -37,6 +37,21 @@ ACTIONS = {
     "adjust": "加减分",
     "settle": "了结",
     "resubmitted": "重新报送",
+    "correct_adoption": "更正采用",
+    "delete_adoption": "删除采用",
+    "correct_endorsement": "更正批示",
+    "delete_endorsement": "删除批示",
+    "correct_adjustment": "更正加减分",
+    "delete_adjustment": "删除加减分",
+    "correct_commission": "更正约稿",
+    "delete_commission": "删除约稿",
+}
+
+ENTRY_FIELDS = {  # the fields of a books entry, as a correction or deletion names them
+    "outlet": "刊物", "adopted_on": "刊发日期", "proof_received_on": "收到证明日期", "note": "备注",
+    "level": "批示级别", "leader": "批示领导", "endorsed_on": "批示日期",
+    "points": "分值", "percent": "百分比", "dated_on": "计分日期", "reason": "原因", "kind": "项目",
+    "score_group": "分组", "topic": "题目", "due_on": "期限", "delivered_on": "交稿日期",
 }
 
 ACTORS = {"system": "系统"}
@@ -135,6 +150,8 @@ _BOOK_DETAILS = {
 
 def audit_details(action: str, details: dict[str, Any] | None) -> str:
     """What a bookkeeping or outbox audit entry recorded, in a line (its reason is shown beside it)."""
+    if action.startswith(("correct_", "delete_")) and isinstance(details, dict):
+        return _entry_change(details)
     template = _BOOK_DETAILS.get(action)
     if template is None or not isinstance(details, dict):
         return ""
@@ -145,3 +162,20 @@ def audit_details(action: str, details: dict[str, Any] | None) -> str:
     if action == "reply_release":
         values["state"] = OUTBOX_STATES.get(details.get("from_state", ""), details.get("from_state", ""))
     return " ".join(template.format_map(values).split())
+
+
+def _entry_change(details: dict[str, Any]) -> str:
+    """记录 12：刊发日期 2026-03-05 → 2026-03-09 (a correction), or what a deleted entry held."""
+    changed = details.get("changed") or {}
+    if changed:
+        parts = [f"{ENTRY_FIELDS.get(key, key)} {_shown(old)} → {_shown(new)}" for key, (old, new) in changed.items()]
+    else:
+        before = details.get("before") or {}
+        parts = [f"{ENTRY_FIELDS.get(key, key)} {_shown(value)}" for key, value in before.items() if value not in (None, "")]
+    return f"记录 {details.get('entry_id', '')}：" + "，".join(parts)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    return f"{value:g}" if isinstance(value, float) else str(value)

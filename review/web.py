@@ -49,7 +49,7 @@ from review.auth import (
 )
 from review.csrf import SESSION_KEY as CSRF_KEY
 from review.csrf import csrf_token, require_csrf
-from review.forms import Posted, clean_text, for_form, month_text, parse_month
+from review.forms import FORM_ERROR, Posted, clean_text, for_form, month_text, parse_month
 from review.highlight import highlight, located
 from review.labels import (
     ACTIONS,
@@ -69,6 +69,7 @@ from review.thumbnails import NoThumbnail, cached_thumbnail
 from scoring.ledger import (
     MAX_ID_DIGITS,
     LedgerError,
+    NeedsConfirmation,
     deliver_commission,
     find_item,
     record_adjustment,
@@ -187,6 +188,9 @@ def create_console(
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _error_page)
     app.include_router(_routes())
+    from review.corrections import routes as correction_routes  # it builds on this module's helpers
+
+    app.include_router(correction_routes())
     return app
 
 
@@ -467,6 +471,7 @@ def _routes():
         return _act(
             request, db, item_id, lambda: actions.reject(db, item_id, user.name, reason, reply=bool(reply)), "已确认退回。"
         )
+
     @router.post("/items/{item_id:dbid}/settle", dependencies=Csrf)
     def settle(request: Request, item_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = "") -> Response:
         _visible_item(db, item_id, user)
@@ -502,7 +507,6 @@ def _routes():
             return response
         _flash(request, f"已{BULK_NAMES[action]} {len(done)} 条，每条都记入了操作记录。")
         return _back("/queue?" + urlencode(filters.as_query()))
-
 
     @router.post("/items/{item_id:dbid}/not-duplicate", dependencies=Csrf)
     def not_duplicate(
@@ -672,7 +676,7 @@ def _routes():
         unit: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
         points: Annotated[str, Form()] = "", percent: Annotated[str, Form()] = "",
         group: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
-        dated_on: Annotated[str, Form()] = "",
+        dated_on: Annotated[str, Form()] = "", confirm: Annotated[str, Form()] = "",
     ) -> Response:
         ruleset = _state(request).ruleset
         posted = Posted("adjustment", {"unit": unit, "kind": kind, "points": points, "percent": percent,
@@ -692,7 +696,7 @@ def _routes():
         return _record(
             request, db, posted,
             lambda: record_adjustment(db, ruleset, target, dated_on=dated, reason=why, points=amount, percent=share,
-                                      kind=chosen_kind, group=chosen_group, actor=user.name),
+                                      kind=chosen_kind, group=chosen_group, actor=user.name, confirmed=bool(confirm)),
             done=f"已登记{target.name if target else ''}的加减分。", back="/books#adjustments",
             again=lambda: _books_view(request, db, user, posted),
         )
@@ -776,10 +780,11 @@ def _record(
             return _back(back)
         except LedgerError as exc:
             db.rollback()
-            posted.refuse(str(exc))
+            posted.refuse(str(exc), "confirm" if isinstance(exc, NeedsConfirmation) else FORM_ERROR)
     response = again()
     response.status_code = 422
     return response
+
 
 BULK_NAMES = {"accept": "接收", "reject": "退回", "settle": "了结"}
 
@@ -806,7 +811,6 @@ def _queue_view(
         bulk=bulk or {"errors": {}, "ids": set(), "reason": "", "action": ""},
         page_link=lambda n: "/queue?" + urlencode({**filters.as_query(), "page": n}),
     )
-
 
 
 def _chosen_unit(db: Session, posted: Posted) -> Unit | None:

@@ -6,20 +6,25 @@ entry raises LedgerError with a Chinese message a clerk can act on.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from baosong.models import Adjustment, Adoption, AuditEntry, Commission, Endorsement, Item, Unit
+from baosong.models import Adjustment, Adoption, AuditEntry, Commission, Endorsement, Item, Unit, utcnow
 from scoring.data import local_date
 from scoring.ruleset import RuleSet
 
 
 class LedgerError(ValueError):
     """An entry that cannot be recorded; the message says why, in Chinese."""
+
+
+class NeedsConfirmation(LedgerError):
+    """An entry that looks like one already made today: recorded only when the clerk confirms."""
 
 
 MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number cannot be one, and would overflow the query
@@ -192,9 +197,11 @@ def record_adjustment(
     kind: str = "",
     group: str = "",
     actor: str = "system",
+    confirmed: bool = False,
 ) -> Adjustment:
     """Record a deduction or bonus: fixed `points`, a `percent` of the year's total, or a named
-    `kind` from the rule set that supplies either."""
+    `kind` from the rule set that supplies either. The same adjustment recorded again on the same
+    day needs `confirmed` (a double entry from the console and the shell is the usual cause)."""
     if kind:
         known = ruleset.adjustment_kind(kind)
         if known is None:
@@ -209,6 +216,8 @@ def record_adjustment(
         raise LedgerError(f"规则集中没有分组「{group}」。可选：{'、'.join(g.name for g in ruleset.groups)}")
     if not reason.strip():
         raise LedgerError("请写明加减分的原因")
+    if not confirmed:
+        _refuse_same_adjustment_today(session, ruleset, unit, dated_on, points, percent, kind, group)
     adjustment = Adjustment(
         unit_id=unit.id,
         dated_on=dated_on,
@@ -232,3 +241,149 @@ def record_adjustment(
     }
     _audit(session, actor, "adjust", adjustment.reason, details)
     return adjustment
+
+
+def _refuse_same_adjustment_today(
+    session: Session, ruleset: RuleSet, unit: Unit, dated_on: date,
+    points: float | None, percent: float | None, kind: str, group: str,
+) -> None:
+    zone = ZoneInfo(ruleset.timezone)
+    today = local_date(utcnow(), zone)
+    same = session.scalars(select(Adjustment).where(
+        Adjustment.unit_id == unit.id, Adjustment.dated_on == dated_on, Adjustment.kind == kind,
+        Adjustment.score_group == group,
+        Adjustment.points.is_(None) if points is None else Adjustment.points == points,
+        Adjustment.percent.is_(None) if percent is None else Adjustment.percent == percent,
+    ))
+    for earlier in same:
+        if local_date(earlier.recorded_at, zone) == today:
+            at = earlier.recorded_at if earlier.recorded_at.tzinfo else earlier.recorded_at.replace(tzinfo=ZoneInfo("UTC"))
+            raise NeedsConfirmation(
+                f"今天 {at.astimezone(zone):%H:%M} {earlier.recorded_by} 已给{unit.name}登记过一笔相同的加减分"
+                f"（{_amount(earlier)}，计分日期 {dated_on}，原因：{earlier.reason}）。确实要再登记一笔吗？"
+            )
+
+
+def _amount(adjustment: Adjustment) -> str:
+    if adjustment.points is not None:
+        return f"{adjustment.points:+g} 分"
+    return f"全年总分 {adjustment.percent:+g}%"
+
+
+# Corrections: every entry on the books can be corrected or deleted, with a reason, audited with
+# what it was before; the 通报 is computed from the books, so it follows.
+
+ENTRY_NAMES = {"adoption": "采用", "endorsement": "批示", "adjustment": "加减分", "commission": "约稿"}
+_ENTRY_MODELS = {"adoption": Adoption, "endorsement": Endorsement, "adjustment": Adjustment, "commission": Commission}
+_FIELDS = {
+    "adoption": ("outlet", "adopted_on", "proof_received_on", "note"),
+    "endorsement": ("level", "leader", "endorsed_on", "note"),
+    "adjustment": ("points", "percent", "dated_on", "reason", "kind", "score_group"),
+    "commission": ("topic", "due_on", "delivered_on"),
+}
+
+
+def find_entry(session: Session, entry: str, entry_id: int) -> Adoption | Endorsement | Adjustment | Commission:
+    model = _ENTRY_MODELS.get(entry)
+    if model is None:
+        raise LedgerError(f"没有“{entry}”这种台账记录（可选：{'、'.join(ENTRY_NAMES.values())}）")
+    row = session.get(model, entry_id)
+    if row is None:
+        raise LedgerError(f"找不到编号为 {entry_id} 的{ENTRY_NAMES[entry]}记录")
+    return row
+
+
+def delete_entry(session: Session, entry: str, entry_id: int, *, reason: str, actor: str = "system") -> None:
+    """Delete an adoption, endorsement, adjustment or commission; the log keeps what it was."""
+    row = find_entry(session, entry, entry_id)
+    _need_reason(reason)
+    before = _snapshot(entry, row)
+    item_id = getattr(row, "item_id", None)
+    session.delete(row)
+    session.flush()
+    _audit(session, actor, f"delete_{entry}", reason.strip(), {"entry_id": entry_id, "before": before}, item_id)
+
+
+def correct_entry(
+    session: Session, ruleset: RuleSet, entry: str, entry_id: int, changes: dict[str, Any], *,
+    reason: str, actor: str = "system",
+):
+    """Change some fields of an entry (only the keys given); checked as a new entry would be."""
+    row = find_entry(session, entry, entry_id)
+    _need_reason(reason)
+    unknown = set(changes) - set(_FIELDS[entry])
+    if unknown:
+        raise LedgerError(f"{ENTRY_NAMES[entry]}记录没有这些项：{'、'.join(sorted(unknown))}")
+    before = _snapshot(entry, row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    _CHECKS[entry](session, ruleset, row)
+    after = _snapshot(entry, row)
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if not changed:
+        raise LedgerError("没有任何改动")
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise LedgerError(f"改动后与已有的{ENTRY_NAMES[entry]}记录重复") from exc
+    _audit(session, actor, f"correct_{entry}", reason.strip(), {"entry_id": entry_id, "changed": changed},
+           getattr(row, "item_id", None))
+    return row
+
+
+def _need_reason(reason: str) -> None:
+    if not reason.strip():
+        raise LedgerError("更正或删除台账记录须写明理由")
+
+
+def _snapshot(entry: str, row) -> dict[str, Any]:  # noqa: ANN001 - any entry model
+    values = {key: getattr(row, key) for key in _FIELDS[entry]}
+    return {key: value.isoformat() if isinstance(value, (date, datetime)) else value for key, value in values.items()}
+
+
+def _check_adoption(session: Session, ruleset: RuleSet, row: Adoption) -> None:
+    known = ruleset.outlet(row.outlet)
+    if known is None:
+        raise LedgerError(f"规则集中没有刊物「{row.outlet}」。可选：{'、'.join(o.name for o in ruleset.outlets)}")
+    row.outlet = known.name
+    _not_before_item(ruleset, row.item, row.adopted_on, "采用日期")
+    if row.proof_received_on is not None and row.proof_received_on < row.adopted_on:
+        raise LedgerError(f"收到刊发证明的日期（{row.proof_received_on}）早于采用日期（{row.adopted_on}），请核对")
+    other = session.scalar(select(Adoption.id).where(
+        Adoption.item_id == row.item_id, Adoption.outlet == row.outlet, Adoption.id != row.id))
+    if other is not None:
+        raise LedgerError(f"信息 {row.item.receipt or row.item_id} 已登记过被「{row.outlet}」采用")
+
+
+def _check_endorsement(session: Session, ruleset: RuleSet, row: Endorsement) -> None:
+    known = ruleset.endorsement(row.level)
+    if known is None:
+        raise LedgerError(f"规则集中没有批示级别「{row.level}」")
+    row.level = known.level
+    _not_before_item(ruleset, row.item, row.endorsed_on, "批示日期")
+    other = session.scalar(select(Endorsement.id).where(
+        Endorsement.item_id == row.item_id, Endorsement.level == row.level, Endorsement.id != row.id))
+    if other is not None:
+        raise LedgerError(f"信息 {row.item.receipt or row.item_id} 已登记过{known.label}")
+
+
+def _check_adjustment(session: Session, ruleset: RuleSet, row: Adjustment) -> None:
+    if (row.points is None) == (row.percent is None):
+        raise LedgerError("加减分须有分值或百分比，二者选一")
+    if row.kind and ruleset.adjustment_kind(row.kind) is None:
+        raise LedgerError(f"规则集中没有加减分项目「{row.kind}」")
+    if row.score_group and row.score_group not in {g.name for g in ruleset.groups}:
+        raise LedgerError(f"规则集中没有分组「{row.score_group}」")
+    if not (row.reason or "").strip():
+        raise LedgerError("请写明加减分的原因")
+
+
+def _check_commission(session: Session, ruleset: RuleSet, row: Commission) -> None:
+    if not (row.topic or "").strip():
+        raise LedgerError("约稿题目不能为空")
+
+
+_CHECKS = {
+    "adoption": _check_adoption, "endorsement": _check_endorsement,
+    "adjustment": _check_adjustment, "commission": _check_commission,
+}

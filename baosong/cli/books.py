@@ -134,17 +134,21 @@ def endorse(app: AppContext, item_ref: str, level: str, leader: str, endorsed, n
 @click.option("--reason", default="", help="原因（使用 --kind 时可省略）")
 @click.option("--group", default="", help="计入的分组，如 政务、新闻；默认政务（百分比默认作用于全部分组）")
 @click.option("--date", "dated", type=DATE, help="计分日期，默认今天")
+@click.option("--force", is_flag=True, help="今天已登记过一笔相同的加减分时，确认再登记一笔")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @pass_app
-def adjust(app: AppContext, unit_ref: str, points, percent, kind: str, reason: str, group: str, dated, as_json: bool) -> None:  # noqa: ANN001
-    """给单位加分或扣分。UNIT 为单位全称或简称。"""
+def adjust(
+    app: AppContext, unit_ref: str, points, percent, kind: str, reason: str, group: str, dated, force: bool,  # noqa: ANN001
+    as_json: bool,
+) -> None:
+    """给单位加分或扣分。UNIT 为单位全称或简称。今天已登记过相同的一笔时不再登记，除非加 --force。"""
     opened, ruleset = _open(app)
     try:
         with transaction(opened.sessions) as session:
             unit = find_unit(session, unit_ref)
             row = record_adjustment(
                 session, ruleset, unit, dated_on=_day(dated) or _today(ruleset), reason=reason,
-                points=points, percent=percent, kind=kind, group=group, actor=_actor(),
+                points=points, percent=percent, kind=kind, group=group, actor=_actor(), confirmed=force,
             )
             payload = {"adjustment": row.id, "unit": unit.name, "points": row.points, "percent": row.percent,
                        "group": row.score_group, "kind": row.kind, "reason": row.reason,

@@ -1,0 +1,55 @@
+"""`baosong books correct|delete` and `baosong adjust --force` on a real database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from baosong.cli import main
+from tests.scoring.conftest import utc
+from tests.scoring.test_cli_books import config_file  # noqa: F401 - the fixture
+
+
+def _run(config_file: Path, *args: str):  # noqa: ANN202
+    return CliRunner().invoke(main, ["--config", str(config_file), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def adoption(config_file: Path, add_unit, add_item) -> int:  # noqa: ANN001, F811
+    unit = add_unit("昌吉市环境保护局", "县市环保局", ("昌吉市环保局",))
+    item = add_item(unit, utc(2026, 3, 2))
+    result = _run(config_file, "adopt", str(item), "--outlet", "州党委政府信息刊物", "--date", "2026-03-05",
+                  "--proof-date", "2026-03-05", "--json")
+    return json.loads(result.output)["adoption"]
+
+
+def _march(config_file: Path, tmp_path: Path) -> float:  # noqa: F811
+    result = _run(config_file, "report", "--month", "2026-03", "--format", "xlsx", "--out", str(tmp_path / "o"), "--json")
+    return json.loads(result.output)["units"][0]["scores"]["政务"]["month"]
+
+
+def test_books_correct_changes_the_outlet_and_the_month_follows(config_file, adoption, tmp_path):  # noqa: F811
+    result = _run(config_file, "books", "correct", "adoption", str(adoption), "--outlet", "州局微信平台",
+                  "--reason", "刊物登记错误")
+    assert result.exit_code == 0 and "已更正采用记录" in result.output and _march(config_file, tmp_path) == 5
+
+
+def test_books_delete_takes_the_adoption_off_the_books(config_file, adoption, tmp_path):  # noqa: F811
+    result = _run(config_file, "books", "delete", "adoption", str(adoption), "--reason", "登记错了条目")
+    assert result.exit_code == 0 and "已删除采用记录" in result.output and _march(config_file, tmp_path) == 0
+
+
+def test_books_correct_refuses_an_option_the_entry_has_not(config_file, adoption):  # noqa: F811
+    result = _run(config_file, "books", "correct", "adoption", str(adoption), "--level", "州", "--reason", "x")
+    assert result.exit_code == 2 and "采用记录没有 --level 这一项" in result.output
+
+
+def test_adjust_twice_the_same_day_is_refused_without_force(config_file, add_unit):  # noqa: F811, ANN001
+    add_unit("阜康市环境保护局", "县市环保局")
+    args = ("adjust", "阜康市环境保护局", "--points", "-30", "--reason", "重要信息迟报", "--date", "2026-03-10")
+    first, second, forced = _run(config_file, *args), _run(config_file, *args), _run(config_file, *args, "--force")
+    assert first.exit_code == 0 and second.exit_code == 1 and "相同的加减分" in second.output
+    assert forced.exit_code == 0 and "已登记" in forced.output
