@@ -45,7 +45,9 @@ _CID_REFERENCE = re.compile(r"cid:([^\"'\s<>)]+)", re.IGNORECASE)
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 # Limits that stop the reading part-way: such a mail keeps no body and no attachment at all, so
 # no verdict rests on the first parts while a later one (a 秘密★ document) goes unseen.
-CUT_SHORT = frozenset({"too_many_parts", "nesting_too_deep"})
+CUT_SHORT = frozenset({"too_many_parts", "nesting_too_deep", "text_too_large"})
+# Bodies are a few lines (uuencoded photos in them a few MB); five 19 MB text parts held 220 MB.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
 _UUENCODINGS = {"x-uuencode", "uuencode", "x-uue", "x-uu"}
 _ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 
@@ -70,6 +72,7 @@ class _Found:
     text_parts: list[str] = field(default_factory=list)  # every body at any level: links, cid: references
     html_parts: list[str] = field(default_factory=list)
     forwarded_from: str | None = None
+    text_bytes: int = 0  # decoded bytes of all bodies so far, against MAX_TEXT_BYTES
 
 
 def parse_mail(raw: bytes) -> ParsedMail:
@@ -112,6 +115,10 @@ def _walk(
         if content_type in _FORWARDED_TYPES and sniff(payload).kind not in _FILE_KINDS:
             _forwarded(payload, leaf.depth + 1, nested + 1, budget, found)
         elif _is_body(leaf.headers, content_type, name, payload):
+            found.text_bytes += len(payload)
+            if found.text_bytes > MAX_TEXT_BYTES:
+                found.defects.append("text_too_large")
+                break
             text = _text(payload, leaf.headers.get_content_charset(), fallbacks, found.defects)
             if content_type == "text/plain":
                 files, text = extract_uuencoded(text)

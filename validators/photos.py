@@ -55,6 +55,11 @@ class _DecodeBudget:
 
 
 _BUDGET = _DecodeBudget(DECODE_BUDGET_BYTES)
+# Pillow allocates pixels in blocks (16 MB by default), under glibc's largest mmap threshold (32 MB):
+# freed blocks then stay in the decoding thread's malloc arena, and the next large photo decoded on
+# the other thread takes as much again (two 49 MP photos in turn held 380 MB). Blocks above the
+# threshold are mapped and unmapped, so what a decode frees goes back to the system.
+Image.core.set_block_size(64 * 1024 * 1024)  # what PILLOW_BLOCK_SIZE=64m sets
 
 
 def named_as_image(name: str) -> bool:

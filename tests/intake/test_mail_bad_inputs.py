@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from intake.mailparse import parse_mail
+from intake.mailparse import MAX_TEXT_BYTES, parse_mail
 from intake.mimetree import MAX_LEAVES
 from intake.ziparchive import MAX_FILES as MAX_ZIP_FILES
 from tests.factories.archives import make_encrypted_zip, make_zip, make_zip_bomb
@@ -147,6 +147,14 @@ def _texts_then_document(texts: int) -> bytes:
 def test_mail_past_the_part_limit_keeps_no_body_and_no_attachment():
     parsed = parse_mail(_texts_then_document(MAX_LEAVES + 5))
     assert (parsed.text_body, parsed.attachments, "too_many_parts" in parsed.defects) == ("", [], True)
+
+
+def test_mail_with_more_body_text_than_the_limit_keeps_no_body_and_no_attachment():
+    sentence = "11月18日，奇台县环境保护局开展检查。"
+    long_text = sentence * (MAX_TEXT_BYTES // 2 // len(sentence.encode()) + 1)  # two of them pass the limit
+    raw = build_mail(attachments=[text_part(long_text), text_part(long_text), Attachment("信息.docx", DOCX, DOCX_TYPE)])
+    parsed = parse_mail(raw)
+    assert (parsed.text_body, parsed.attachments, "text_too_large" in parsed.defects) == ("", [], True)
 
 
 def test_mail_at_the_part_limit_is_read_in_full():
