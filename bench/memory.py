@@ -3,6 +3,8 @@
 Each case runs in a fresh process (peak RSS is per process: `resource.getrusage().ru_maxrss`):
 `check` (parse and judge, as `baosong check` does) and the worker's path (archive, judge, record,
 queue the reply with the commented .docx) into an empty SQLite database, whose growth is reported.
+Cases are built in a process of their own as well: Linux carries the peak RSS across exec, so a
+child started by a parent that held a case would report the parent's peak.
 The bound is 300 MB peak per message. Run: `python -m bench.memory` (writes bench/results/memory.json).
 """
 
@@ -30,11 +32,11 @@ DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 SIGN_OFF = "审核领导：李四    撰稿人：张三    手机号：13912345678"
 
 
-def _mail(attachments: list[tuple[bytes, str, str, str]], body: str = "请审阅附件。") -> bytes:
+def _mail(attachments: list[tuple[bytes, str, str, str]]) -> bytes:
     message = EmailMessage()
     message["From"], message["To"] = "qitai@example.cn", "cjhbxx@example.cn"
     message["Subject"] = "奇台县环境保护局开展秋季大气污染防治专项执法检查"
-    message.set_content(body)
+    message.set_content("请审阅附件。")
     for payload, maintype, subtype, name in attachments:
         message.add_attachment(payload, maintype=maintype, subtype=subtype, filename=name)
     return message.as_bytes()
