@@ -55,6 +55,11 @@ class OaImportResult:
 
 def read_export(path: Path) -> list[tuple[int, dict[str, object]]]:
     """(row number, {column: value}) for every non-empty row of a .xlsx or .csv export."""
+    return sheet_records(read_sheet_values(path), tuple(COLUMNS.values()))
+
+
+def read_sheet_values(path: Path) -> list[list[object]]:
+    """The cells of the first sheet of a .xlsx, or of a .csv (UTF-8 or GB18030), row by row; never empty."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from openpyxl import load_workbook
@@ -69,10 +74,10 @@ def read_export(path: Path) -> list[tuple[int, dict[str, object]]]:
             text = raw.decode("gb18030")
         values = list(csv.reader(io.StringIO(text)))
     else:
-        raise OaImportError([f"不支持的文件类型：{path.name}（请用 OA 导出的 .xlsx 或 .csv）"])
+        raise OaImportError([f"不支持的文件类型：{path.name}（请用 .xlsx 或 .csv 表格）"])
     if not values:
         raise OaImportError([f"{path.name} 是空表"])
-    return sheet_records(values, tuple(COLUMNS.values()))
+    return values
 
 
 def sheet_records(values: list[list[object]], required: tuple[str, ...], where: str = "") -> list[tuple[int, dict[str, object]]]:

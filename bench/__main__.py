@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["check", "duplicates", "intake", "console", "scoring", "memory"]
+BENCHMARKS = ["check", "duplicates", "intake", "console", "batch", "scoring", "memory"]
 
 for name in sys.argv[1:] or BENCHMARKS:
     print(f"== bench.{name}", flush=True)

@@ -188,8 +188,10 @@ def create_console(
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _error_page)
     app.include_router(_routes())
-    from review.corrections import routes as correction_routes  # it builds on this module's helpers
+    from review.batch import routes as batch_routes  # these build on this module's helpers
+    from review.corrections import routes as correction_routes
 
+    app.include_router(batch_routes())
     app.include_router(correction_routes())
     return app
 

@@ -67,9 +67,9 @@ def run() -> None:
 
 
 def _register() -> None:
-    from baosong.cli import books, check, console, corrections, demo, intake, mailbox, records, setup, units
+    from baosong.cli import books, check, console, demo, intake, ledger, mailbox, records, setup, units
 
-    for module in (setup, mailbox, check, units, records, console, books, corrections, intake, demo):
+    for module in (setup, mailbox, check, units, records, console, books, ledger, intake, demo):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,10 +1,13 @@
-"""`baosong books correct|delete`: put right or take back an adoption, endorsement, adjustment or commission."""
+"""`baosong books …`: a month's adoptions from one sheet; put right or take back an adoption,
+endorsement, adjustment or commission."""
 
 from __future__ import annotations
 
 import getpass
 import json
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -38,10 +41,43 @@ def _actor() -> str:
 
 @click.group()
 def books() -> None:
-    """更正或删除台账记录：采用（adoption）、批示（endorsement）、加减分（adjustment）、约稿（commission）。
+    """台账：批量登记采用；更正或删除采用（adoption）、批示（endorsement）、加减分（adjustment）、约稿（commission）。
 
     记录编号见管理台的条目页和“加减分与约稿”页，或登记时命令的输出。
     """
+
+
+@books.command("adoptions")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="输出一行 JSON")
+@pass_app
+def adoptions(app: AppContext, path: Path, as_json: bool) -> None:
+    """从一张表格（.xlsx 或 .csv）登记一批采用。
+
+    列：收件编号 或 标题（指明信息）、刊物、采用日期，可选 证明日期、备注。先逐行检查，
+    有任何一行不对就一条也不登记，并按行列出问题（退出码 1）。
+    """
+    from baosong.cli.books import _open
+    from scoring.batch import BatchError, read_rows, record_batch
+
+    opened, ruleset = _open(app)
+    try:
+        with transaction(opened.sessions) as session:
+            recorded = record_batch(session, ruleset, read_rows(path), actor=_actor(), source=path.name)
+            ids = [row.id for row in recorded]
+    except BatchError as exc:
+        problems = {str(line): wrong for line, wrong in sorted(exc.problems.items())}
+        if as_json:
+            click.echo(json.dumps({"file": path.name, "adoptions": [], "problems": problems}, ensure_ascii=False))
+        else:
+            click.echo(f"{path.name}：没有登记任何采用，请改正以下各行后重新导入：", err=True)
+            for line, wrong in problems.items():
+                click.echo(f"  第 {line} 行：{'；'.join(wrong)}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps({"file": path.name, "adoptions": ids, "problems": {}}, ensure_ascii=False))
+    else:
+        click.echo(f"已从 {path.name} 登记 {len(ids)} 条采用。")
 
 
 @books.command("correct")

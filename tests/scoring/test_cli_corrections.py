@@ -53,3 +53,20 @@ def test_adjust_twice_the_same_day_is_refused_without_force(config_file, add_uni
     first, second, forced = _run(config_file, *args), _run(config_file, *args), _run(config_file, *args, "--force")
     assert first.exit_code == 0 and second.exit_code == 1 and "相同的加减分" in second.output
     assert forced.exit_code == 0 and "已登记" in forced.output
+
+
+def test_books_adoptions_records_a_sheet(config_file, add_unit, add_item, tmp_path):  # noqa: F811, ANN001
+    from openpyxl import Workbook
+
+    add_item(add_unit("玛纳斯县环境保护局", "县市环保局"), utc(2026, 3, 2), title="玛纳斯县开展河湖巡查")
+    book = Workbook()
+    book.active.append(("标题", "刊物", "采用日期", "证明日期"))
+    book.active.append(("玛纳斯县开展河湖巡查", "州局微信平台", "2026-03-05", "2026-03-06"))
+    book.active.append(("玛纳斯县开展河湖巡查", "州党委政府信息刊物", "2026-03-01", ""))
+    book.save(tmp_path / "三月采用.xlsx")
+    refused = _run(config_file, "books", "adoptions", str(tmp_path / "三月采用.xlsx"))
+    assert refused.exit_code == 1 and "第 3 行：采用日期（2026-03-01）早于信息" in refused.output
+    book.active.delete_rows(3)
+    book.save(tmp_path / "三月采用.xlsx")
+    done = _run(config_file, "books", "adoptions", str(tmp_path / "三月采用.xlsx"), "--json")
+    assert done.exit_code == 0 and len(json.loads(done.output)["adoptions"]) == 1
