@@ -19,7 +19,13 @@ from scoring.compute import MonthReport, UnitMonth, compute_month
 from scoring.data import load_books
 from scoring.fonts import INSTALL_HINT
 from scoring.publish import month_basename, write_month_reports
-from scoring.report_docx import format_points, summary_paragraphs
+from scoring.report_docx import (
+    adopted_item_values,
+    criticism_entries,
+    format_points,
+    praise_entries,
+    summary_paragraphs,
+)
 from scoring.ruleset import RuleSet
 
 REPORTS_FOLDER = "reports"  # under the data folder, where `baosong report` writes too
@@ -31,16 +37,18 @@ FILE_TYPES = {
 
 @dataclass(frozen=True)
 class GroupCells:
-    month: str  # 本月采用得分
+    month: str  # 本月采用得分 (without 批示 and 加减分)
     year_to_date: str  # 全年累计得分
     gap: str  # 与总任务差额分值 ("" when the unit has no target in this group)
 
 
 @dataclass(frozen=True)
 class ReportRow:
-    rank: int
+    rank: int | str  # "" on the 合计 row
     unit: str
     submitted: int
+    endorsed: str  # 批示得分
+    adjusted: str  # 加减分
     groups: list[GroupCells]
 
 
@@ -49,8 +57,11 @@ class MonthView:
     year: int
     month: int
     groups: list[str]
-    classes: list[tuple[str, list[ReportRow]]]
+    classes: list[tuple[str, list[ReportRow], ReportRow]]  # each class's rows and its 合计 row
     summary: list[str]
+    praise: list[str]  # 通报表扬: "unit：reason"
+    criticism: list[str]  # 通报批评
+    items: list[list[str]]  # 信息采用条目: 序号, 单位, 信息标题, 采用刊物（媒体）, 批示, 得分
 
 
 def month_report(session: Session, ruleset: RuleSet, year: int, month: int, as_of: date) -> MonthReport:
@@ -65,8 +76,13 @@ def font_hint() -> str:
 
 def month_view(report: MonthReport) -> MonthView:
     groups = [group.name for group in report.ruleset.groups]
-    classes = [(name, [_row(row, groups) for row in rows]) for name, rows in report.by_class()]
-    return MonthView(report.year, report.month, groups, classes, summary_paragraphs(report))
+    classes = [(name, [_row(row, groups) for row in rows], _total(rows, groups)) for name, rows in report.by_class()]
+    return MonthView(
+        report.year, report.month, groups, classes, summary_paragraphs(report),
+        praise=[f"{unit}：{reason}" for unit, reason in praise_entries(report)],
+        criticism=[f"{unit}：{reason}" for unit, reason in criticism_entries(report)],
+        items=adopted_item_values(report),
+    )
 
 
 def _row(row: UnitMonth, groups: list[str]) -> ReportRow:
@@ -76,12 +92,38 @@ def _row(row: UnitMonth, groups: list[str]) -> ReportRow:
         if score is None:
             cells.append(GroupCells("0", "0", ""))
         else:
-            cells.append(GroupCells(format_points(score.month), format_points(score.year_to_date), format_points(score.gap)))
-    return ReportRow(row.rank, row.unit.name, row.submitted, cells)
+            cells.append(GroupCells(format_points(score.adoption), format_points(score.year_to_date), format_points(score.gap)))
+    return ReportRow(row.rank, row.unit.name, row.submitted, format_points(row.endorsed), format_points(row.adjusted), cells)
 
 
-def write_report_file(report: MonthReport, data_dir: Path, file_type: str, issued_on: date) -> Path:
-    """Write one format of the month's 通报 into <data>/reports/ and return its path.
+def _total(rows: list[UnitMonth], groups: list[str]) -> ReportRow:
+    cells = [
+        GroupCells(format_points(sum(r.scores[name].adoption for r in rows)),
+                   format_points(sum(r.scores[name].year_to_date for r in rows)), "")
+        for name in groups
+    ]
+    return ReportRow("", "合计", sum(r.submitted for r in rows), format_points(sum(r.endorsed for r in rows)),
+                     format_points(sum(r.adjusted for r in rows)), cells)
+
+
+def masthead_day(text: str) -> date | None:
+    """The 落款日期 typed on the report page (2026-04-03), or None when empty or not a date."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def masthead_text(text: str, limit: int) -> str:
+    """期号 or 文号 as typed, printable characters only, at most `limit` of them."""
+    return "".join(ch for ch in text if ch.isprintable()).strip()[:limit]
+
+
+def write_report_file(
+    report: MonthReport, data_dir: Path, file_type: str, issued_on: date, *, issue: str = "", doc_number: str = ""
+) -> Path:
+    """Write one format of the month's 通报 into <data>/reports/ and return its path; `issued_on`, `issue` (期号)
+    and `doc_number` (文号) make the Word file's masthead.
 
     Files are written into a private folder first and moved into place whole, so a download
     running at the same moment reads either the old file or the new one, never half of one.
@@ -92,6 +134,6 @@ def write_report_file(report: MonthReport, data_dir: Path, file_type: str, issue
     folder.mkdir(parents=True, exist_ok=True)
     wanted = f"{month_basename(report)}.{file_type}"
     with tempfile.TemporaryDirectory(dir=folder, prefix=".writing-") as scratch:
-        for written in write_month_reports(report, Path(scratch), (file_type,), issued_on):
+        for written in write_month_reports(report, Path(scratch), (file_type,), issued_on, issue=issue, doc_number=doc_number):
             os.replace(written, folder / written.name)
     return folder / wanted

@@ -79,7 +79,9 @@ def render_progress_chart(report: MonthReport, class_name: str, rows: Sequence[U
             thickness = ROW_INCHES * 72 * 0.4
             axes.hlines([p + 0.2 for p in positions], 0, targets, linewidth=thickness, color="#c9d6e8", label="全年目标分值")
             axes.hlines([p - 0.2 for p in positions], 0, done, linewidth=thickness, color="#b22222", label="全年累计得分")
-            axes.set_xlim(left=0)
+            # A unit below zero (deductions, quota shortfalls) draws its bar leftwards from the zero line.
+            axes.set_xlim(left=min(0.0, *done) * 1.1)
+            axes.axvline(0, color="#555555", linewidth=0.6)
             axes.set_title(f"{group}信息", fontsize=10)
             axes.grid(axis="x", linestyle=":", linewidth=0.5)
             axes.tick_params(axis="x", labelsize=8)

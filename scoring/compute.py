@@ -91,9 +91,16 @@ class Books:
 
 @dataclass(frozen=True)
 class GroupScore:
-    month: float
+    month: float  # everything credited this month: the parts below and the adoption points
     year_to_date: float
     target: float | None
+    endorsed: float = 0.0  # this month's 批示 points
+    adjusted: float = 0.0  # this month's 加减分: adjustments, commissions, quota shortfalls, monthly bonus
+
+    @property
+    def adoption(self) -> float:
+        """本月采用得分: submission and adoption points alone, without 批示 and 加减分."""
+        return self.month - self.endorsed - self.adjusted
 
     @property
     def gap(self) -> float | None:
@@ -139,8 +146,40 @@ class UnitMonth:
         return sum(score.month for score in self.scores.values())
 
     @property
+    def endorsed(self) -> float:
+        return sum(score.endorsed for score in self.scores.values())
+
+    @property
+    def adjusted(self) -> float:
+        return sum(score.adjusted for score in self.scores.values())
+
+    @property
     def year_to_date_total(self) -> float:
         return sum(score.year_to_date for score in self.scores.values())
+
+
+@dataclass(frozen=True)
+class AdoptedItem:
+    """信息采用条目: an item adopted or endorsed in the month, and the points that brought it."""
+
+    unit: UnitRecord
+    item_id: int
+    title: str
+    outlets: tuple[str, ...]  # outlets that adopted it this month (counting ones)
+    endorsements: tuple[str, ...]  # 批示 labels given this month
+    points: float  # what the item gained this month (adoptions and 批示, all groups)
+
+
+@dataclass(frozen=True)
+class LateProof:
+    """An adoption whose proof of publication came after the deadline: on the books, not scored."""
+
+    unit: UnitRecord
+    title: str
+    outlet: str
+    adopted_on: date
+    proof_on: date
+    deadline: date
 
 
 @dataclass(frozen=True)
@@ -149,6 +188,27 @@ class MonthReport:
     year: int
     month: int
     units: tuple[UnitMonth, ...]  # class by class (rule-set order), best first
+    adopted_items: tuple[AdoptedItem, ...] = ()  # best first
+    late_proofs: tuple[LateProof, ...] = ()  # proofs that became late this month
+    first_month: int = 0  # a quarterly 通报 counts months first_month..month (0: the month alone)
+    last_year: Mapping[int, UnitMonth] = field(default_factory=dict)  # unit id → the same period a year before
+
+    @property
+    def months(self) -> range:
+        return range(self.first_month or self.month, self.month + 1)
+
+    @property
+    def period_label(self) -> str:
+        """2026年3月, or 2026年第1季度 for a quarter."""
+        if len(self.months) == 3 and self.months[0] % 3 == 1:
+            return f"{self.year}年第{self.month // 3}季度"
+        if len(self.months) > 1:
+            return f"{self.year}年{self.months[0]}—{self.month}月"
+        return f"{self.year}年{self.month}月"
+
+    def with_last_year(self, before: MonthReport) -> MonthReport:
+        """This report with `before` (the same months a year earlier) to compare each unit against."""
+        return replace(self, last_year={row.unit.id: row for row in before.units})
 
     def by_class(self) -> list[tuple[str, list[UnitMonth]]]:
         grouped: dict[str, list[UnitMonth]] = defaultdict(list)
@@ -165,8 +225,12 @@ class MonthReport:
         return sum(row.adopted for row in self.units)
 
     def silent_units(self) -> list[UnitMonth]:
-        """Units that had nothing accepted this month."""
-        return [row for row in self.units if row.submitted == 0]
+        """未报送信息的单位: units that sent nothing this month (a unit whose mail was rejected did send)."""
+        return [row for row in self.units if row.received == 0]
+
+    def shortfalls(self) -> list[tuple[UnitMonth, QuotaStatus]]:
+        """Quota periods that ended short this month (monthly minimums, quarterly and annual quotas)."""
+        return [(row, quota) for row in self.units for quota in row.quotas if quota.ended and quota.missing]
 
     def best_units(self, count: int = 3) -> list[UnitMonth]:
         scored = [row for row in self.units if row.month_total > 0]
@@ -292,8 +356,19 @@ class _Tally:
     adopted: list[list[ItemRecord]] = field(default_factory=lambda: [[] for _ in range(13)])
     outlets: list[Counter[str]] = field(default_factory=lambda: [Counter() for _ in range(13)])
     points: list[defaultdict[str, float]] = field(default_factory=lambda: [defaultdict(float) for _ in range(13)])
+    endorsed: list[defaultdict[str, float]] = field(default_factory=lambda: [defaultdict(float) for _ in range(13)])
+    adjusted: list[defaultdict[str, float]] = field(default_factory=lambda: [defaultdict(float) for _ in range(13)])
     percents: list[tuple[date, str | None, float]] = field(default_factory=list)
     item_points: defaultdict[int, float] = field(default_factory=lambda: defaultdict(float))  # per item, all groups
+    entries: list[list[tuple[ItemRecord, tuple[str, ...], tuple[str, ...], float]]] = field(
+        default_factory=lambda: [[] for _ in range(13)]
+    )  # per month: (item, outlets, 批示 labels, points gained)
+    late: list[list[tuple[ItemRecord, AdoptionRecord, date]]] = field(default_factory=lambda: [[] for _ in range(13)])
+
+    def adjust(self, month: int, group: str, points: float) -> None:
+        """Credit 加减分 (adjustments, commissions, quotas, bonuses): in the month's points and apart."""
+        self.points[month][group] += points
+        self.adjusted[month][group] += points
 
 
 def _period_months(period: str, month: int) -> range:
@@ -374,9 +449,12 @@ class _YearBooks:
 
     def _tally_adoptions(self, books: Books) -> None:
         events: dict[int, list[tuple[date, str, str]]] = defaultdict(list)  # item → (date, kind, name)
+        late: list[AdoptionRecord] = []
         for adoption in books.adoptions:
             if adoption.on.year == self.year and adoption_counts(adoption, self.ruleset):
                 events[adoption.item_id].append((adoption.on, "outlet", adoption.outlet))
+            elif adoption.on.year == self.year:
+                late.append(adoption)
         for endorsement in books.endorsements:
             if endorsement.on.year == self.year:
                 events[endorsement.item_id].append((endorsement.on, "level", endorsement.level))
@@ -387,30 +465,47 @@ class _YearBooks:
             if item is None or tally is None:
                 continue
             self._credit_item(tally, item, sorted(found))
+        for adoption in late:
+            item = items.get(adoption.item_id)
+            tally = self.tallies.get(item.unit_id) if item and item.unit_id is not None else None
+            deadline = proof_deadline(adoption.on, self.ruleset.proof_deadline_day)
+            if tally is not None and deadline is not None and deadline.year == self.year:
+                tally.late[deadline.month].append((item, adoption, deadline))
 
     def _credit_item(self, tally: _Tally, item: ItemRecord, events: list[tuple[date, str, str]]) -> None:
         outlets: set[str] = set()
         levels: set[str] = set()
         before: dict[str, float] = {}
+        endorsed_before = 0.0
         first_adopted = None
         for month in sorted({on.month for on, _, _ in events}):
+            new_outlets, new_labels = [], []
             for on, kind, name in events:
                 if on.month != month:
                     continue
                 if kind == "level":
+                    endorsement = self.ruleset.endorsement(name)
+                    if endorsement is not None and endorsement.level not in levels:
+                        new_labels.append(endorsement.label)
                     levels.add(name)
                     continue
                 outlet = self.ruleset.outlet(name)
                 if outlet is None:
                     continue
                 outlets.add(outlet.name)
+                new_outlets.append(outlet.name)
                 tally.outlets[month][outlet.name] += 1
                 first_adopted = first_adopted or month
             now = item_points(self.ruleset, item.category, outlets, levels)
             for group in now.keys() | before.keys():
                 tally.points[month][group] += now.get(group, 0.0) - before.get(group, 0.0)
-            tally.item_points[item.id] += sum(now.values()) - sum(before.values())
-            before = now
+            endorsed_now = sum(e.points for e in (self.ruleset.endorsement(level) for level in levels) if e is not None)
+            tally.endorsed[month][self.ruleset.endorsement_group] += endorsed_now - endorsed_before
+            gained = sum(now.values()) - sum(before.values())
+            tally.item_points[item.id] += gained
+            if new_outlets or new_labels:
+                tally.entries[month].append((item, tuple(new_outlets), tuple(new_labels), gained))
+            before, endorsed_before = now, endorsed_now
         if first_adopted:
             tally.adopted[first_adopted].append(item)
 
@@ -428,7 +523,7 @@ class _YearBooks:
                 points = rules.on_time
             else:
                 points = rules.late
-            tally.points[commission.due_on.month][rules.group] += points
+            tally.adjust(commission.due_on.month, rules.group, points)
 
     def _tally_adjustments(self, books: Books) -> None:
         for adjustment in books.adjustments:
@@ -438,8 +533,7 @@ class _YearBooks:
             if adjustment.percent is not None:
                 tally.percents.append((adjustment.on, adjustment.group, adjustment.percent))
             if adjustment.points is not None:
-                group = adjustment.group or self.ruleset.default_group
-                tally.points[adjustment.on.month][group] += adjustment.points
+                tally.adjust(adjustment.on.month, adjustment.group or self.ruleset.default_group, adjustment.points)
 
     def _tally_quotas_and_bonuses(self) -> None:
         for unit in self.units:
@@ -449,12 +543,14 @@ class _YearBooks:
                 for quota in _quotas_in_force(self.ruleset, unit, self.year, month):
                     status = _quota_status(tally, quota, self.year, month, self.as_of)
                     if status.deduction:
-                        tally.points[month][quota.group] += status.deduction
+                        tally.adjust(month, quota.group, status.deduction)
                 if cls and cls.monthly_bonus and _bonus_earned(self.ruleset, tally, unit, month):
-                    tally.points[month][cls.monthly_bonus.group] += cls.monthly_bonus.points
+                    tally.adjust(month, cls.monthly_bonus.group, cls.monthly_bonus.points)
 
-    def scores(self, unit: UnitRecord, month: int) -> dict[str, GroupScore]:
+    def scores(self, unit: UnitRecord, month: int, first: int | None = None) -> dict[str, GroupScore]:
+        """Per group: the points of months `first`..`month` (default: `month` alone) and the year to `month`."""
         tally = self.tallies[unit.id]
+        period = range(first or month, month + 1)
         targets = self.ruleset.targets_for(unit.name, unit.class_name)
         next_month = _first_of_next_month(date(self.year, month, 1))
         scores = {}
@@ -462,9 +558,11 @@ class _YearBooks:
             year_to_date = sum(tally.points[m][group.name] for m in range(1, month + 1))
             percent = sum(p for on, g, p in tally.percents if on < next_month and g in (None, group.name))
             scores[group.name] = GroupScore(
-                month=tally.points[month][group.name],
+                month=sum(tally.points[m][group.name] for m in period),
                 year_to_date=year_to_date + max(year_to_date, 0.0) * percent / 100,
                 target=targets.get(group.name),
+                endorsed=sum(tally.endorsed[m][group.name] for m in period),
+                adjusted=sum(tally.adjusted[m][group.name] for m in period),
             )
         return scores
 
@@ -488,27 +586,39 @@ def _ordered(ruleset: RuleSet, rows: list, ranks: dict[int, int]) -> list:
     return sorted(rows, key=lambda r: (order.get(r.unit.class_name, len(order)), ranks[r.unit.id], r.unit.name))
 
 
-def compute_month(ruleset: RuleSet, books: Books, year: int, month: int, as_of: date | None = None) -> MonthReport:
+def compute_month(
+    ruleset: RuleSet, books: Books, year: int, month: int, as_of: date | None = None, first_month: int | None = None
+) -> MonthReport:
     """Every unit's month: counts per outlet, month and year-to-date points, targets, quotas, rank.
 
-    `as_of`: the day the report is made (None: every period of the month is over)."""
-    if not 1 <= month <= 12:
-        raise ValueError(f"月份应为 1–12：{month}")
+    `as_of`: the day the report is made (None: every period of the month is over).
+    `first_month`: a period of several months ending with `month` (a quarter: 1, 4, 7 or 10), counted together;
+    its monthly minimums are listed month by month, quarterly and annual quotas as of `month`."""
+    if not 1 <= month <= 12 or not 1 <= (first_month or month) <= month:
+        raise ValueError(f"月份应为 1–12：{first_month or month}–{month}")
     tallied = _YearBooks(ruleset, books, year, as_of)
+    period = range(first_month or month, month + 1)
     rows = []
     for unit in books.units:
         tally = tallied.tallies[unit.id]
+        submitted = [item for m in period for item in tally.submitted[m]]
+        outlets: Counter[str] = Counter()
+        for m in period:
+            outlets.update(tally.outlets[m])
         rows.append(
             UnitMonth(
                 unit=unit,
-                received=tally.received[month],
-                submitted=len(tally.submitted[month]),
-                submitted_by_group=_by_group(ruleset, tally.submitted[month]),
-                adopted=len(tally.adopted[month]),
-                outlet_counts=dict(tally.outlets[month]),
-                scores=tallied.scores(unit, month),
+                received=sum(tally.received[m] for m in period),
+                submitted=len(submitted),
+                submitted_by_group=_by_group(ruleset, submitted),
+                adopted=sum(len(tally.adopted[m]) for m in period),
+                outlet_counts=dict(outlets),
+                scores=tallied.scores(unit, month, period[0]),
                 quotas=tuple(
-                    _quota_status(tally, q, year, month, as_of) for q in _quotas_in_force(ruleset, unit, year, month)
+                    _quota_status(tally, q, year, m, as_of)
+                    for m in period
+                    for q in _quotas_in_force(ruleset, unit, year, m)
+                    if m == month or q.period == "month"
                 ),
                 bonus_earned=_bonus_earned(ruleset, tally, unit, month),
                 rank=0,
@@ -516,7 +626,27 @@ def compute_month(ruleset: RuleSet, books: Books, year: int, month: int, as_of: 
         )
     ranks = _ranks(rows, lambda r: r.year_to_date_total)
     ranked = [replace(row, rank=ranks[row.unit.id]) for row in rows]
-    return MonthReport(ruleset=ruleset, year=year, month=month, units=tuple(_ordered(ruleset, ranked, ranks)))
+    adopted = [
+        AdoptedItem(unit, item.id, item.title, outlets, labels, points)
+        for unit in books.units
+        for m in period
+        for item, outlets, labels, points in tallied.tallies[unit.id].entries[m]
+    ]
+    late = [
+        LateProof(unit, item.title, adoption.outlet, adoption.on, adoption.proof_on, deadline)
+        for unit in books.units
+        for m in period
+        for item, adoption, deadline in tallied.tallies[unit.id].late[m]
+    ]
+    return MonthReport(
+        ruleset=ruleset,
+        year=year,
+        month=month,
+        first_month=period[0],
+        units=tuple(_ordered(ruleset, ranked, ranks)),
+        adopted_items=tuple(sorted(adopted, key=lambda a: (-a.points, a.unit.name, a.title))),
+        late_proofs=tuple(sorted(late, key=lambda p: (p.unit.name, p.adopted_on))),
+    )
 
 
 def _by_group(ruleset: RuleSet, items: list[ItemRecord]) -> dict[str, int]:
@@ -614,6 +744,7 @@ def compute_year(ruleset: RuleSet, books: Books, year: int, as_of: date | None =
 
 __all__ = [
     "AdjustmentRecord",
+    "AdoptedItem",
     "AuthorYear",
     "AdoptionRecord",
     "Books",
@@ -621,6 +752,7 @@ __all__ = [
     "EndorsementRecord",
     "GroupScore",
     "ItemRecord",
+    "LateProof",
     "MonthReport",
     "QuotaStatus",
     "Reward",

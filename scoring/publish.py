@@ -16,6 +16,8 @@ UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\\/:*?"<>|\s]+')  # Windows' reser
 
 
 def month_basename(report: MonthReport) -> str:
+    if len(report.months) > 1:
+        return f"{report.ruleset.report_title}-{report.period_label}"
     return f"{report.ruleset.report_title}-{report.year}年{report.month:02d}月"
 
 
@@ -24,8 +26,12 @@ def chart_filename(base: str, class_name: str) -> str:
     return f"{base}-进度-{UNSAFE_IN_FILE_NAMES.sub('_', class_name)}.png"
 
 
-def write_month_reports(report: MonthReport, out_dir: Path, formats: tuple[str, ...], issued_on: date) -> list[Path]:
-    """The files written: .docx with a progress chart per class that has targets, and/or .xlsx."""
+def write_month_reports(
+    report: MonthReport, out_dir: Path, formats: tuple[str, ...], issued_on: date, *, issue: str = "", doc_number: str = ""
+) -> list[Path]:
+    """The files written: .docx with a progress chart per class that has targets, and/or .xlsx.
+
+    `issued_on`, `issue` (期号) and `doc_number` (文号) make the Word file's masthead."""
     base = month_basename(report)
     written: list[Path] = []
     if "docx" in formats:
@@ -34,7 +40,8 @@ def write_month_reports(report: MonthReport, out_dir: Path, formats: tuple[str, 
             chart = render_progress_chart(report, class_name, rows, out_dir / chart_filename(base, class_name))
             if chart is not None:
                 charts[class_name] = chart
-        written += [*charts.values(), write_month_docx(report, out_dir / f"{base}.docx", charts, issued_on)]
+        docx = write_month_docx(report, out_dir / f"{base}.docx", charts, issued_on, issue=issue, doc_number=doc_number)
+        written += [*charts.values(), docx]
     if "xlsx" in formats:
         written.append(write_month_xlsx(report, out_dir / f"{base}.xlsx"))
     return written

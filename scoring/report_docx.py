@@ -1,8 +1,10 @@
-"""The monthly 通报 as a Word document, laid out as information offices publish it.
+"""The monthly (or quarterly) 通报 as a Word document, laid out as information offices publish it.
 
-A4 landscape; red title and issue number; issuer and date; summary paragraphs; one table per
-unit class (one column per outlet with counts, 报送数量, then 本月采用得分 / 全年累计得分 /
-与总任务差额分值 for each group), each followed by that class's progress chart when it has one.
+A4 landscape; red title, issue number (期号) and 文号; issuer and date; 一、总体情况; 二、通报表扬;
+三、通报批评 (quota shortfalls, late proof); 四、one table per unit class (one column per outlet with
+counts, 报送数量, 批示得分, 加减分, then 本月采用得分 / 全年累计得分 / 与总任务差额分值 for each group,
+and a 合计 row), each followed by that class's progress chart when it has one; 五、信息采用条目
+(unit, title, outlet, points); for a quarter, 六、与去年同期比较.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ BODY_FONT = "仿宋_GB2312"
 TABLE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 RED = RGBColor(0xC0, 0x00, 0x00)
-SCORE_LABELS = ("本月采用得分", "全年累计得分", "与总任务差额分值")
+UNIT_LABELS = ("批示得分", "加减分")  # this period's 批示 points and 加减分, all groups together
+ITEM_COLUMNS = ("序号", "单位", "信息标题", "采用刊物（媒体）", "批示", "得分")
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -97,14 +100,21 @@ def submitted_label(report: MonthReport) -> str:
     return f"报送数量（{'/'.join(g.name for g in report.ruleset.groups)}）"
 
 
+def score_labels(report: MonthReport) -> tuple[str, str, str]:
+    """Each group's score columns: 本月采用得分 (本期… for a quarter), 全年累计得分, 与总任务差额分值."""
+    this = "本月" if len(report.months) == 1 else "本期"
+    return (f"{this}采用得分", "全年累计得分", "与总任务差额分值")
+
+
 def table_columns(report: MonthReport) -> list[str]:
     """The second header row, left to right: what each column of a class table holds."""
     columns = ["名次", "单位"]
     for group in report.ruleset.groups:
         columns += [o.short for o in report.ruleset.outlets_of(group.name)]
     columns.append(submitted_label(report))
+    columns += UNIT_LABELS
     for _group in report.ruleset.groups:
-        columns += list(SCORE_LABELS)
+        columns += score_labels(report)
     return columns
 
 
@@ -115,10 +125,39 @@ def row_values(report: MonthReport, row: UnitMonth) -> list[str]:
         values += [str(row.outlet_counts.get(o.name, 0)) for o in report.ruleset.outlets_of(group.name)]
     split = report.ruleset.splits_submissions
     values.append("/".join(str(n) for n in row.submitted_by_group.values()) if split else str(row.submitted))
+    values += [format_points(row.endorsed), format_points(row.adjusted)]
     for group in report.ruleset.groups:
         score = row.scores[group.name]
-        values += [format_points(score.month), format_points(score.year_to_date), format_points(score.gap)]
+        values += [format_points(score.adoption), format_points(score.year_to_date), format_points(score.gap)]
     return values
+
+
+def total_values(report: MonthReport, rows: list[UnitMonth]) -> list[str]:
+    """The 合计 row under a class table: counts and points added up; no rank, no gap."""
+    values = ["", "合计"]
+    for group in report.ruleset.groups:
+        values += [str(sum(r.outlet_counts.get(o.name, 0) for r in rows)) for o in report.ruleset.outlets_of(group.name)]
+    if report.ruleset.splits_submissions:
+        values.append("/".join(str(sum(r.submitted_by_group[g.name] for r in rows)) for g in report.ruleset.groups))
+    else:
+        values.append(str(sum(r.submitted for r in rows)))
+    values += [format_points(sum(r.endorsed for r in rows)), format_points(sum(r.adjusted for r in rows))]
+    for group in report.ruleset.groups:
+        values += [
+            format_points(sum(r.scores[group.name].adoption for r in rows)),
+            format_points(sum(r.scores[group.name].year_to_date for r in rows)),
+            "",
+        ]
+    return values
+
+
+def adopted_item_values(report: MonthReport) -> list[list[str]]:
+    """信息采用条目, one line per item adopted or endorsed in the period, in ITEM_COLUMNS order."""
+    return [
+        [str(number), entry.unit.name, entry.title, "、".join(entry.outlets), "、".join(entry.endorsements),
+         format_points(entry.points)]
+        for number, entry in enumerate(report.adopted_items, start=1)
+    ]
 
 
 def _column_widths(table: Table, leading: list, rest_total) -> None:  # noqa: ANN001
@@ -170,6 +209,9 @@ def _class_table_template(document: DocumentObject, report: MonthReport) -> CT_T
         position += width
     spans.append((position, position, submitted_label(report)))
     position += 1
+    for label in UNIT_LABELS:
+        spans.append((position, position, label))
+        position += 1
     for group in report.ruleset.groups:
         spans.append((position, position + 2, f"{group.name}信息"))
         position += 3
@@ -189,39 +231,72 @@ def _class_table_template(document: DocumentObject, report: MonthReport) -> CT_T
 
 
 def summary_paragraphs(report: MonthReport) -> list[str]:
-    """The 通报's opening paragraphs: totals, silent units, best units, shortfalls, the rules reminder."""
+    """一、总体情况: totals, the units that sent nothing, the rules reminder."""
     ruleset = report.ruleset
-    period = f"{report.year}年{report.month}月"
+    this = "本月" if len(report.months) == 1 else "本期"
     scores = "，".join(
-        f"{g.name}信息本月得分{format_points(sum(r.scores[g.name].month for r in report.units))}分" for g in ruleset.groups
+        f"{g.name}信息{this}得分{format_points(sum(r.scores[g.name].month for r in report.units))}分" for g in ruleset.groups
     )
     paragraphs = [
-        f"{period}，{len(report.units)}个单位共报送信息{report.submitted}条，"
+        f"{report.period_label}，{len(report.units)}个单位共报送信息{report.submitted}条，"
         f"被各级刊物和媒体采用{report.adopted}条，{scores}。"
     ]
     silent = report.silent_units()
     if silent:
-        paragraphs.append(f"本月未报送信息的单位（{len(silent)}个）：{'、'.join(r.unit.name for r in silent)}。")
+        paragraphs.append(f"{this}未报送信息的单位（{len(silent)}个）：{'、'.join(r.unit.name for r in silent)}。")
     else:
-        paragraphs.append("本月各单位均有信息报送。")
-    best = report.best_units()
-    if best:
-        named = "、".join(f"{r.unit.name}（{format_points(r.month_total)}分）" for r in best)
-        paragraphs.append(f"本月得分居前的单位：{named}，予以通报表扬。")
-    short = [
-        f"{r.unit.name}（{q.quota.label}{q.actual}/{q.required}）"
-        for r in report.units
-        for q in r.quotas
-        if q.ended and q.missing and q.quota.period == "month" and not q.quota.title_contains and not q.quota.category
-    ]
-    if short:
-        paragraphs.append(f"未完成本月报送任务的单位：{'、'.join(short)}。")
+        paragraphs.append(f"{this}各单位均有信息报送。")
     reminder = ruleset.reminder
     if ruleset.proof_deadline_day:
         reminder += f"刊发证明（截图、照片、用稿通知单）须在每月{ruleset.proof_deadline_day}日前报送，逾期不予计分。"
     if reminder:
         paragraphs.append(reminder)
     return paragraphs
+
+
+def praise_entries(report: MonthReport) -> list[tuple[str, str]]:
+    """二、通报表扬, as (unit, reason): the best-scoring units, then the items a leader endorsed."""
+    this = "本月" if len(report.months) == 1 else "本期"
+    entries = [
+        (row.unit.name, f"{this}得分{format_points(row.month_total)}分，居各单位前列")
+        for row in report.best_units()
+    ]
+    entries += [
+        (entry.unit.name, f"信息《{entry.title}》获{'、'.join(entry.endorsements)}")
+        for entry in report.adopted_items
+        if entry.endorsements
+    ]
+    return entries
+
+
+def criticism_entries(report: MonthReport) -> list[tuple[str, str]]:
+    """三、通报批评, as (unit, reason): monthly minimums and quarterly or annual quotas missed, late proof."""
+    entries = []
+    for row, quota in report.shortfalls():
+        reason = f"{quota.quota.label}（{quota.period}）{quota.actual}条，应不少于{quota.required}条，差{quota.missing}条"
+        if quota.deduction:
+            reason += f"，扣{format_points(-quota.deduction)}分"
+        entries.append((row.unit.name, reason))
+    entries += [
+        (late.unit.name,
+         f"信息《{late.title}》{_day(late.adopted_on)}被{late.outlet}采用，刊发证明{_day(late.proof_on)}才报送"
+         f"（应于{_day(late.deadline)}前报送），不予计分")
+        for late in report.late_proofs
+    ]
+    return entries
+
+
+def _day(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def issue_label(report: MonthReport, issue: str = "") -> str:
+    """（2026年第3期）: the issue number given, else the month's; a quarter without one: （2026年第1季度）."""
+    if issue:
+        return f"（{report.year}年第{issue}期）"
+    if len(report.months) > 1:
+        return f"（{report.period_label}）"
+    return f"（{report.year}年第{report.month}期）"
 
 
 def _add_chart(document: DocumentObject, chart: Path) -> None:
@@ -234,8 +309,52 @@ def _add_chart(document: DocumentObject, chart: Path) -> None:
     paragraph.paragraph_format.space_before = Pt(6)  # clear of the table's bottom border
 
 
-def write_month_docx(report: MonthReport, path: Path, charts: Mapping[str, Path], issued_on: date) -> Path:
-    """Write the monthly 通报 to `path`, each class's progress chart PNG (by class name) after its table."""
+def _table(document: DocumentObject, columns: tuple[str, ...] | list[str], lines: list[list[str]]) -> Table:
+    table = document.add_table(rows=1 + len(lines), cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, label in zip(table.rows[0].cells, columns, strict=True):
+        _set_cell(cell, label, bold=True)
+    for row, line in zip(table.rows[1:], lines, strict=True):
+        for cell, value in zip(row.cells, line, strict=True):
+            _set_cell(cell, value)
+    _repeat_as_header(table, 1)
+    return table
+
+
+def _entries(document: DocumentObject, lead: str, entries: list[tuple[str, str]], none: str) -> None:
+    if not entries:
+        _paragraph(document, none, indent=Pt(28))
+        return
+    _paragraph(document, lead, indent=Pt(28))
+    for number, (unit, reason) in enumerate(entries, start=1):
+        _paragraph(document, f"{number}. {unit}：{reason}。", indent=Pt(28))
+
+
+def comparison_values(report: MonthReport) -> list[list[str]]:
+    """与去年同期比较: each unit's submissions, adoptions and points now and a year before, and the change."""
+    lines = []
+    for row in report.units:
+        before = report.last_year.get(row.unit.id)
+        then = before.month_total if before else 0.0
+        lines.append([
+            row.unit.name, str(row.submitted), str(before.submitted if before else 0), str(row.adopted),
+            str(before.adopted if before else 0), format_points(row.month_total), format_points(then),
+            format_points(row.month_total - then),
+        ])
+    return lines
+
+
+COMPARISON_COLUMNS = ("单位", "报送数量", "去年同期报送", "采用数量", "去年同期采用", "得分", "去年同期得分", "增减")
+
+
+def write_month_docx(
+    report: MonthReport, path: Path, charts: Mapping[str, Path], issued_on: date, *, issue: str = "", doc_number: str = ""
+) -> Path:
+    """Write the monthly (or quarterly) 通报 to `path`, each class's progress chart PNG (by class name) after its table.
+
+    `issued_on` is the masthead date; `issue` the 期号 (default: the month's number); `doc_number` a 文号 printed
+    under the issue line (e.g. 昌环办〔2026〕12号)."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -246,7 +365,9 @@ def write_month_docx(report: MonthReport, path: Path, charts: Mapping[str, Path]
 
     ruleset = report.ruleset
     _paragraph(document, ruleset.report_title, TITLE_FONT, 26, bold=True, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, f"（{report.year}年第{report.month}期）", "楷体_GB2312", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, issue_label(report, issue), "楷体_GB2312", 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if doc_number:
+        _paragraph(document, doc_number, BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
     masthead = _paragraph(
         document,
         f"{ruleset.issuer}　　　　　　　　　　{issued_on.year}年{issued_on.month}月{issued_on.day}日",
@@ -256,21 +377,35 @@ def write_month_docx(report: MonthReport, path: Path, charts: Mapping[str, Path]
     )
     _red_rule(masthead)
 
+    this = "本月" if len(report.months) == 1 else "本期"
     _paragraph(document, "一、总体情况", HEADING_FONT, 16)
     for text in summary_paragraphs(report):
         _paragraph(document, text, indent=Pt(28))
+    _paragraph(document, "二、通报表扬", HEADING_FONT, 16)
+    _entries(document, "对以下单位和信息予以通报表扬：", praise_entries(report), f"{this}无通报表扬事项。")
+    _paragraph(document, "三、通报批评", HEADING_FONT, 16)
+    _entries(document, "以下单位未完成报送任务或刊发证明逾期，予以通报批评：", criticism_entries(report), f"{this}无通报批评事项。")
 
-    _paragraph(document, "二、各单位信息报送采用情况", HEADING_FONT, 16)
+    _paragraph(document, "四、各单位信息报送采用情况", HEADING_FONT, 16)
     template = _class_table_template(document, report)
     for index, (class_name, rows) in enumerate(report.by_class()):
         numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
         heading = _paragraph(document, f"（{numeral}）{class_name}", "楷体_GB2312", 14, bold=True)
         table = deepcopy(template)
         heading._p.addnext(table)
-        _fill_rows(table, [row_values(report, row) for row in rows])
+        _fill_rows(table, [*(row_values(report, row) for row in rows), total_values(report, rows)])
         if class_name in charts:
             _add_chart(document, charts[class_name])
         _paragraph(document, "", size=6)
+
+    _paragraph(document, "五、信息采用条目", HEADING_FONT, 16)
+    if report.adopted_items:
+        _table(document, ITEM_COLUMNS, adopted_item_values(report))
+    else:
+        _paragraph(document, f"{this}无信息被采用。", indent=Pt(28))
+    if report.last_year:
+        _paragraph(document, "六、与去年同期比较", HEADING_FONT, 16)
+        _table(document, COMPARISON_COLUMNS, comparison_values(report))
 
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))

@@ -1,8 +1,9 @@
 """The monthly 通报 and the annual ranking as Excel workbooks (openpyxl, native charts).
 
-Monthly: one sheet per group (政务信息, 新闻信息…), frozen header, one row per unit grouped by
-class, and a bar chart of year-to-date points against the target. Annual: the ranking sheet and
-the reward list.
+Monthly (or quarterly): one sheet per group (政务信息, 新闻信息…), frozen header, one row per unit grouped
+by class with its 批示得分 and 加减分 apart from 本月采用得分, a 合计 row, and a bar chart of year-to-date
+points against the target; then 信息采用条目 (unit, title, outlet, points), 表扬与批评, and for a quarter
+与去年同期比较. Annual: the ranking sheet and the reward list.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.compute import MonthReport, UnitYear, YearReport
+from scoring.report_docx import COMPARISON_COLUMNS, ITEM_COLUMNS, criticism_entries, praise_entries, score_labels
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 THIN = Side(style="thin", color="999999")
@@ -26,7 +28,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 def month_sheet_columns(report: MonthReport, group: str) -> list[str]:
     outlets = [o.short for o in report.ruleset.outlets_of(group)]
     submitted = f"{group}信息报送数量" if report.ruleset.splits_submissions else "报送数量"
-    return ["类别", "名次", "单位", *outlets, submitted, "本月采用得分", "全年累计得分", "全年目标分值", "与总任务差额分值"]
+    adoption, year_to_date, gap = score_labels(report)
+    return ["类别", "名次", "单位", *outlets, submitted, "批示得分", "加减分", adoption, year_to_date, "全年目标分值", gap]
 
 
 def _header(sheet: Worksheet, columns: list[str]) -> None:
@@ -63,12 +66,32 @@ def _month_sheet(workbook: Workbook, report: MonthReport, group: str) -> Workshe
                     row.unit.name,
                     *(row.outlet_counts.get(o.name, 0) for o in outlets),
                     row.submitted_by_group[group] if report.ruleset.splits_submissions else row.submitted,
-                    _number(score.month),
+                    _number(score.endorsed),
+                    _number(score.adjusted),
+                    _number(score.adoption),
                     _number(score.year_to_date),
                     _number(score.target),
                     _number(score.gap),
                 ]
             )
+    units = report.units
+    sheet.append(
+        [
+            None,
+            None,
+            "合计",
+            *(sum(r.outlet_counts.get(o.name, 0) for r in units) for o in outlets),
+            sum(r.submitted_by_group[group] if report.ruleset.splits_submissions else r.submitted for r in units),
+            _number(sum(r.scores[group].endorsed for r in units)),
+            _number(sum(r.scores[group].adjusted for r in units)),
+            _number(sum(r.scores[group].adoption for r in units)),
+            _number(sum(r.scores[group].year_to_date for r in units)),
+            None,
+            None,
+        ]
+    )
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.border = BORDER
@@ -92,11 +115,37 @@ def _progress_chart(sheet: Worksheet, report: MonthReport, group: str, width: in
     sheet.add_chart(chart, f"{get_column_letter(width + 2)}2")
 
 
+def _list_sheet(workbook: Workbook, title: str, columns: tuple[str, ...] | list[str], lines: list[list]) -> Worksheet:
+    sheet = workbook.create_sheet(title)
+    _header(sheet, list(columns))
+    sheet.freeze_panes = "A2"
+    for line in lines:
+        sheet.append(line)
+    return sheet
+
+
 def write_month_xlsx(report: MonthReport, path: Path) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for group in report.ruleset.groups:
         _month_sheet(workbook, report, group.name)
+    items = [
+        [number, entry.unit.name, entry.title, "、".join(entry.outlets), "、".join(entry.endorsements), _number(entry.points)]
+        for number, entry in enumerate(report.adopted_items, start=1)
+    ]
+    _list_sheet(workbook, "信息采用条目", ITEM_COLUMNS, items).column_dimensions["C"].width = 50
+    notices = [["表扬", unit, reason] for unit, reason in praise_entries(report)]
+    notices += [["批评", unit, reason] for unit, reason in criticism_entries(report)]
+    _list_sheet(workbook, "表扬与批评", ("类型", "单位", "事由"), notices).column_dimensions["C"].width = 70
+    if report.last_year:
+        lines = []
+        for row in report.units:
+            before = report.last_year.get(row.unit.id)
+            then = before.month_total if before else 0.0
+            lines.append([row.unit.name, row.submitted, before.submitted if before else 0, row.adopted,
+                          before.adopted if before else 0, _number(row.month_total), _number(then),
+                          _number(row.month_total - then)])
+        _list_sheet(workbook, "与去年同期比较", COMPARISON_COLUMNS, lines)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

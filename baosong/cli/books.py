@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from baosong.cli import AppContext, pass_app
+from baosong.cli.ledger import books as ledger_books  # `baosong books import` joins the group's other commands
 from baosong.db import transaction
 from scoring.compute import compute_month, compute_year
 from scoring.data import load_books
@@ -237,6 +238,30 @@ def _targets_text(row) -> str:  # noqa: ANN001 - scoring.compute.UnitYear
     return f"（{'；'.join(parts)}）" if parts else ""
 
 
+def _quarter(value: str) -> tuple[int, int]:
+    """(year, quarter) from 2026-Q1."""
+    match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", value.strip())
+    if not match:
+        raise click.BadParameter(f"季度应写成 YYYY-Qn，如 2026-Q1，而不是「{value}」", param_hint="--quarter")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _month_rows(result) -> list[dict]:  # noqa: ANN001 - scoring.compute.MonthReport
+    rows = []
+    for r in result.units:
+        row = {"unit": r.unit.name, "class": r.unit.class_name, "rank": r.rank, "received": r.received,
+               "submitted": r.submitted, "submitted_by_group": dict(r.submitted_by_group), "adopted": r.adopted,
+               "outlets": dict(r.outlet_counts), "endorsed": r.endorsed, "adjusted": r.adjusted,
+               "scores": {g: {"month": s.month, "adoption": s.adoption, "endorsed": s.endorsed, "adjusted": s.adjusted,
+                              "year_to_date": s.year_to_date, "target": s.target, "gap": s.gap}
+                          for g, s in r.scores.items()}}
+        if result.last_year:
+            before = result.last_year.get(r.unit.id)
+            row["last_year"] = before.month_total if before else 0.0
+        rows.append(row)
+    return rows
+
+
 def _month(value: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -246,43 +271,52 @@ def _month(value: str) -> tuple[int, int]:
 
 @click.command()
 @click.option("--month", "month_text", help="月度通报的月份，YYYY-MM")
+@click.option("--quarter", "quarter_text", help="季度通报的季度，YYYY-Qn（如 2026-Q1），附与去年同期比较")
 @click.option("--year", type=int, help="年度排名与奖励的年份，YYYY")
 @click.option("--format", "format_text", default="docx,xlsx", show_default=True, help="输出格式：docx、xlsx")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="输出目录，默认数据目录下的 reports/")
+@click.option("--date", "issued", type=DATE, help="通报落款日期（YYYY-MM-DD），默认今天")
+@click.option("--issue", default="", help="期号，如 7，印作（2026年第7期）；默认月份数")
+@click.option("--doc-number", default="", help="文号，如 昌环办〔2026〕12号，印在期号下方")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出得分和生成的文件")
 @pass_app
-def report(app: AppContext, month_text: str | None, year: int | None, format_text: str, out_dir: Path | None, as_json: bool) -> None:
-    """生成月度信息工作通报（Word、Excel）或年度排名与奖励。"""
-    if (month_text is None) == (year is None):
-        raise click.UsageError("请给出 --month YYYY-MM（月度通报）或 --year YYYY（年度排名）之一")
+def report(
+    app: AppContext, month_text: str | None, quarter_text: str | None, year: int | None, format_text: str,
+    out_dir: Path | None, issued, issue: str, doc_number: str, as_json: bool,  # noqa: ANN001
+) -> None:
+    """生成月度或季度信息工作通报（Word、Excel）或年度排名与奖励。"""
+    if sum(value is not None for value in (month_text, quarter_text, year)) != 1:
+        raise click.UsageError("请给出 --month YYYY-MM（月度通报）、--quarter YYYY-Qn（季度通报）或 --year YYYY（年度排名）之一")
     formats = _formats(format_text)
-    if month_text is not None and "docx" in formats:
+    if year is None and "docx" in formats:
         _require_cjk_font()
     from scoring.publish import write_month_reports, write_year_reports
 
     opened, ruleset = _open(app)
     out_dir = out_dir or opened.settings.data_dir / "reports"
     today = _today(ruleset)
-    if month_text is not None:
-        the_year, the_month = _month(month_text)
+    issued_on = _day(issued) or today
+    if year is None:
+        if month_text is not None:
+            the_year, the_month = _month(month_text)
+            first = the_month
+        else:
+            the_year, quarter = _quarter(quarter_text)
+            first, the_month = quarter * 3 - 2, quarter * 3
         with opened.sessions() as session:
             books = load_books(session, ruleset, the_year)
-        result = compute_month(ruleset, books, the_year, the_month, as_of=today)
-        files = write_month_reports(result, out_dir, formats, today)
-        rows = [
-            {"unit": r.unit.name, "class": r.unit.class_name, "rank": r.rank, "submitted": r.submitted,
-             "submitted_by_group": dict(r.submitted_by_group),
-             "adopted": r.adopted, "outlets": dict(r.outlet_counts),
-             "scores": {g: {"month": s.month, "year_to_date": s.year_to_date, "target": s.target, "gap": s.gap}
-                        for g, s in r.scores.items()}}
-            for r in result.units
-        ]
-        text = f"{the_year}年{the_month}月：{len(result.units)}个单位，报送{result.submitted}条，采用{result.adopted}条。"
+            before = load_books(session, ruleset, the_year - 1) if quarter_text else None
+        result = compute_month(ruleset, books, the_year, the_month, as_of=today, first_month=first)
+        if before is not None:
+            result = result.with_last_year(compute_month(ruleset, before, the_year - 1, the_month, as_of=today, first_month=first))
+        files = write_month_reports(result, out_dir, formats, issued_on, issue=issue, doc_number=doc_number)
+        rows = _month_rows(result)
+        text = f"{result.period_label}：{len(result.units)}个单位，报送{result.submitted}条，采用{result.adopted}条。"
     else:
         with opened.sessions() as session:
             books = load_books(session, ruleset, year)
         result = compute_year(ruleset, books, year, as_of=today)
-        files = write_year_reports(result, out_dir, formats, today)
+        files = write_year_reports(result, out_dir, formats, issued_on)
         rows = [
             {"unit": r.unit.name, "class": r.unit.class_name, "rank": r.rank,
              "scores": {g: s.year_to_date for g, s in r.scores.items()}, "total": r.total,
@@ -309,12 +343,7 @@ def report(app: AppContext, month_text: str | None, year: int | None, format_tex
     _emit(as_json, payload, text + "\n已生成：\n" + "\n".join(f"  {f}" for f in files))
 
 
-@click.group()
-def books() -> None:
-    """台账：把本单位原有的信息台账（Excel）导入。"""
-
-
-@books.command("import")
+@ledger_books.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--template", is_flag=True, help="不导入，而是在 PATH 写一份空白台账模板（信息、采用、批示三张表）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -359,4 +388,4 @@ def books_import(app: AppContext, path: Path, template: bool, as_json: bool) -> 
     _emit(as_json, payload, text + "。")
 
 
-COMMANDS = [adopt, endorse, adjust, commission, report, books]
+COMMANDS = [adopt, endorse, adjust, commission, report]

@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from baosong.db import transaction
-from baosong.models import Adoption, Unit
+from baosong.models import Adjustment, Adoption, Endorsement, Unit
 
 REPORT_NAME = "昌吉州生态环境系统信息工作通报-2026年03月"
 
@@ -46,8 +46,36 @@ def test_the_report_table_has_the_columns_of_the_notification(clerk, units):
 def test_an_adoption_scores_in_its_month_with_the_gap_to_the_annual_target(clerk, adopted):
     row = row_of(clerk.get("/report?month=2026-03").text, "昌吉市环境保护局")
     cells = [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
-    # rank, unit, submitted, 政务 month / year / gap (target 300), 新闻 month / year / gap (target 100)
-    assert cells == ["1", "昌吉市环境保护局", "1", "30", "30", "270", "0", "0", "100"]
+    # rank, unit, submitted, 批示, 加减分, 政务 month / year / gap (target 300), 新闻 month / year / gap (target 100)
+    assert cells == ["1", "昌吉市环境保护局", "1", "0", "0", "30", "30", "270", "0", "0", "100"]
+
+
+def test_endorsement_and_adjustment_have_their_own_columns_and_the_class_a_total_row(clerk, sessions, units, adopted):
+    with transaction(sessions) as session:
+        session.add(Endorsement(item_id=adopted, level="州", endorsed_on=date(2026, 3, 18)))  # 州领导批示 +15
+        session.add(Adjustment(unit_id=units["阜康市环境保护局"], dated_on=date(2026, 3, 9), points=-30, reason="迟报"))
+    html = clerk.get("/report?month=2026-03").text
+    cells = lambda row: [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]  # noqa: E731
+    assert cells(row_of(html, "昌吉市环境保护局"))[3:9] == ["15", "0", "30", "45", "255", "0"]
+    assert cells(row_of(html, "阜康市环境保护局"))[3:9] == ["0", "-30", "0", "-30", "330", "0"]
+    start = html.index('<tr class="total">')
+    total = html[start:html.index("</tr>", start)]
+    assert cells(total)[:9] == ["", "合计", "1", "15", "-30", "30", "15", "", "0"]  # 45 − 30 = 15 for the year
+
+
+def test_the_page_lists_praise_criticism_and_the_adopted_items(clerk, adopted):
+    html = clerk.get("/report?month=2026-03").text
+    assert "<li>昌吉市环境保护局：本月得分30分，居各单位前列</li>" in html
+    criticism = html.split("<h2>通报批评</h2>")[1].split("</section>")[0].strip()
+    assert criticism == '<p class="muted">本月无通报批评事项。</p>'  # as of 18 March the month runs on: no shortfall yet
+    assert "<td>生态环境部政务信息刊物</td><td></td><td class=\"num\">30</td>" in html
+
+
+def test_the_word_download_carries_the_masthead_typed_on_the_page(clerk, adopted):
+    query = "month=2026-03&format=docx&issued=2026-04-03&issue=7&number=" + quote("昌环办〔2026〕12号")
+    document = Document(io.BytesIO(clerk.get(f"/report/download?{query}").content))
+    assert [p.text for p in document.paragraphs[1:3]] == ["（2026年第7期）", "昌环办〔2026〕12号"]
+    assert document.paragraphs[3].text.endswith("2026年4月3日")
 
 
 def test_the_month_before_the_adoption_shows_no_points(clerk, adopted):

@@ -58,8 +58,10 @@ def test_endorse_then_report_month_writes_word_and_excel_with_the_points(config_
     payload = json.loads(result.output)
     assert payload["units"][0]["scores"]["政务"]["month"] == 30
     docx_file = next(out.glob("*.docx"))
-    assert Document(str(docx_file)).tables[0].rows[2].cells[12].text == "30"  # 本月采用得分 (政务)
-    assert load_workbook(next(out.glob("*.xlsx")))["政务信息"]["L2"].value == 30
+    cells = [cell.text for cell in Document(str(docx_file)).tables[0].rows[2].cells]
+    assert (cells[12], cells[14]) == ("15", "15")  # 批示得分 (州 +15), 本月采用得分 (政务: 州级刊物 15)
+    sheet = load_workbook(next(out.glob("*.xlsx")))["政务信息"]
+    assert (sheet["K2"].value, sheet["M2"].value, sheet["N2"].value) == (15, 15, 30)  # 批示得分, 本月采用得分, 全年累计
 
 
 def test_adjust_by_alias_records_a_deduction(config_file: Path, county_item: int) -> None:
@@ -83,6 +85,32 @@ def test_report_year_prints_the_ranking(config_file: Path, county_item: int, tmp
     result = _run(config_file, "report", "--year", "2026", "--format", "xlsx", "--out", str(tmp_path / "y"))
     assert result.exit_code == 0, result.output
     assert "【县市环保局】" in result.output and "昌吉市环境保护局" in result.output
+
+
+def test_report_quarter_adds_up_the_quarter_and_compares_with_last_year(config_file: Path, county_item: int, tmp_path: Path) -> None:
+    _run(config_file, "adopt", str(county_item), "--outlet", "州党委政府信息刊物", "--date", "2026-03-05", "--proof-date", "2026-03-05")
+    out = tmp_path / "q"
+    result = _run(config_file, "report", "--quarter", "2026-Q1", "--format", "xlsx", "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)["units"]
+    # 1 item (2 March) adopted by 州党委政府信息刊物 (15) in the quarter; nothing in the first quarter of 2025
+    assert (row["submitted"], row["adopted"], row["scores"]["政务"]["month"], row["last_year"]) == (1, 1, 15, 0)
+    workbook = load_workbook(out / "昌吉州生态环境系统信息工作通报-2026年第1季度.xlsx")
+    assert list(workbook["与去年同期比较"].iter_rows(min_row=2, values_only=True)) == [("昌吉市环境保护局", 1, 0, 1, 0, 15, 0, 15)]
+
+
+def test_report_masthead_takes_the_date_issue_and_document_number(config_file: Path, county_item: int, tmp_path: Path) -> None:
+    out = tmp_path / "m"
+    result = _run(config_file, "report", "--month", "2026-03", "--format", "docx", "--out", str(out),
+                  "--date", "2026-04-03", "--issue", "7", "--doc-number", "昌环办〔2026〕12号")
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in Document(str(next(out.glob("*.docx")))).paragraphs]
+    assert texts[1:3] == ["（2026年第7期）", "昌环办〔2026〕12号"] and texts[3].endswith("2026年4月3日")
+
+
+def test_report_with_malformed_quarter_explains_the_format(config_file: Path) -> None:
+    result = _run(config_file, "report", "--quarter", "2026-5")
+    assert result.exit_code == 2 and "YYYY-Qn" in result.output
 
 
 def test_report_with_malformed_month_explains_the_format(config_file: Path) -> None:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from scoring.chart import charted_groups, cjk_font, render_progress_chart
 from scoring.compute import MonthReport, compute_month, compute_year
 from scoring.publish import chart_filename, month_basename, write_month_reports, write_year_reports
-from scoring.report_docx import format_points, row_values, table_columns
+from scoring.report_docx import format_points, row_values, table_columns, total_values
 from scoring.ruleset import UNCLASSED
 from tests.scoring.builders import YEAR, Ledger, ruleset
 
@@ -74,18 +74,20 @@ def test_word_summary_names_totals_and_units_that_sent_nothing(written: dict[str
 def test_word_tables_match_the_computation_cell_by_cell(a_report: MonthReport, written: dict[str, Path]) -> None:
     tables = Document(str(written[".docx"])).tables
     classes = a_report.by_class()
-    assert len(tables) == len(classes)
-    for table, (_name, rows) in zip(tables, classes, strict=True):
+    assert len(tables) == len(classes) + 1  # and the 信息采用条目 table
+    for table, (_name, rows) in zip(tables, classes, strict=False):
         assert [c.text for c in table.rows[1].cells] == table_columns(a_report)
-        for line, row in zip(table.rows[2:], rows, strict=True):
+        for line, row in zip(table.rows[2:-1], rows, strict=True):
             assert [c.text for c in line.cells] == row_values(a_report, row)
+        assert [c.text for c in table.rows[-1].cells] == total_values(a_report, rows)
 
 
 def test_word_row_of_the_county_reads_as_hand_computed(written: dict[str, Path]) -> None:
     county_row = [c.text for c in Document(str(written[".docx"])).tables[0].rows[2].cells]
-    # outlets: 州级刊物 1 (政务), 自治区级媒体 1 (新闻); 9 政务 items, 0 新闻; 政务 15 / 30 / 270; 新闻 30 / 60 / 40
+    # outlets: 州级刊物 1 (政务), 自治区级媒体 1 (新闻); 9 政务 items, 0 新闻; no 批示, no 加减分;
+    # 政务 15 / 30 / 270; 新闻 30 / 60 / 40
     assert county_row == ["1", "昌吉市环境保护局", "0", "0", "0", "1", "0", "0", "0", "1", "0",
-                          "9/0", "15", "30", "270", "30", "60", "40"]
+                          "9/0", "0", "0", "15", "30", "270", "30", "60", "40"]
 
 
 def test_word_header_groups_outlets_under_each_group(written: dict[str, Path]) -> None:
@@ -95,7 +97,7 @@ def test_word_header_groups_outlets_under_each_group(written: dict[str, Path]) -
 
 def test_excel_has_one_sheet_per_group_with_frozen_header(written: dict[str, Path]) -> None:
     workbook = load_workbook(written[".xlsx"])
-    assert workbook.sheetnames == ["政务信息", "新闻信息"]
+    assert workbook.sheetnames == ["政务信息", "新闻信息", "信息采用条目", "表扬与批评"]
     assert workbook["政务信息"].freeze_panes == "D2"
 
 
@@ -104,12 +106,12 @@ def test_excel_cells_match_the_computation(a_report: MonthReport, written: dict[
     for group in a_report.ruleset.groups:
         sheet = workbook[f"{group.name}信息"]
         outlets = a_report.ruleset.outlets_of(group.name)
-        lines = list(sheet.iter_rows(min_row=2, values_only=True))
+        lines = list(sheet.iter_rows(min_row=2, max_row=sheet.max_row - 1, values_only=True))  # the last is 合计
         expected = [
             (name, row.rank, row.unit.name, *(row.outlet_counts.get(o.name, 0) for o in outlets),
              row.submitted_by_group[group.name],  # A counts 政务 and 新闻 submissions apart
-             row.scores[group.name].month, row.scores[group.name].year_to_date,
-             row.scores[group.name].target, row.scores[group.name].gap)
+             row.scores[group.name].endorsed, row.scores[group.name].adjusted, row.scores[group.name].adoption,
+             row.scores[group.name].year_to_date, row.scores[group.name].target, row.scores[group.name].gap)
             for name, rows in a_report.by_class()
             for row in rows
         ]
@@ -144,6 +146,7 @@ def test_each_class_gets_its_progress_chart_right_after_its_table(a_report: Mont
         "table", f"{base}-进度-县市环保局.png",
         "table", f"{base}-进度-局机关科室.png",
         "table", f"{base}-进度-直属单位.png",
+        "table",  # 信息采用条目
     ]
 
 
@@ -194,6 +197,27 @@ def test_chart_uses_a_cjk_font_when_one_is_installed(a_report: MonthReport, tmp_
     name, rows = a_report.by_class()[0]
     chart = render_progress_chart(a_report, name, rows, tmp_path / "c.png")
     assert chart is not None and chart.stat().st_size > 10_000
+
+
+def _chart_red_pixels(tmp_path: Path, points: float) -> int:
+    """Red (#b22222, 全年累计得分) pixels in the chart of one county whose year so far is `points`."""
+    from PIL import Image
+
+    from scoring.compute import AdjustmentRecord
+
+    ledger = Ledger()
+    county = ledger.unit("昌吉市环境保护局", "县市环保局")
+    if points:
+        ledger.adjustments.append(AdjustmentRecord(county.id, date(YEAR, 3, 9), None, points, None, "信息严重失实"))
+    report = compute_month(ruleset("A"), ledger.books(), YEAR, 3)
+    chart = render_progress_chart(report, "县市环保局", report.units, tmp_path / f"chart{points}.png")
+    with Image.open(chart) as image:
+        return sum(1 for r, g, b, *_ in image.convert("RGB").getdata() if r > 150 and g < 70 and b < 70)
+
+
+def test_chart_draws_a_negative_year_to_date_leftwards_of_zero(tmp_path: Path) -> None:
+    # −30 (信息严重失实) and nothing else: the bar runs from 0 to −30; at 0 only the legend's sample is red
+    assert _chart_red_pixels(tmp_path, -30.0) > 2 * _chart_red_pixels(tmp_path, 0.0)
 
 
 def test_points_are_written_as_clerks_write_them() -> None:
