@@ -751,19 +751,24 @@ def _routes():
             return response
         view = reports.month_view(reports.month_report(db, state.ruleset, *chosen, local.date()))
         return _page(request, "report.html", user, nav="report", month=month_text(*chosen), view=view, error="",
-                     file_types=reports.FILE_TYPES, ruleset=state.ruleset, font_hint=reports.font_hint())
+                     file_types=reports.FILE_TYPES, ruleset=state.ruleset, font_hint=reports.font_hint(),
+                     issued=local.date().isoformat())
 
     @router.get("/report/download")
     def report_download(
         request: Request, db: Db, user: CurrentUser,
         month: str = "", file_type: Annotated[str, Query(alias="format")] = "",
+        issued: str = "", issue: str = "", number: str = "",
     ) -> Response:
         chosen = parse_month(month)
         if chosen is None or file_type not in reports.FILE_TYPES:
             raise HTTPException(404)
         state = _state(request)
         result = reports.month_report(db, state.ruleset, *chosen, _today(request))
-        path = reports.write_report_file(result, state.settings.data_dir, file_type, _today(request))
+        path = reports.write_report_file(
+            result, state.settings.data_dir, file_type, reports.masthead_day(issued) or _today(request),
+            issue=reports.masthead_text(issue, 20), doc_number=reports.masthead_text(number, 50),
+        )
         return _download(path, path.name, reports.FILE_TYPES[file_type][1])
 
     return router
