@@ -26,6 +26,7 @@ ACTIONS = {
     "set_unit": "设定单位",
     "set_category": "设定类别",
     "import_oa": "OA导出表导入",
+    "import_ledger": "原有台账导入",
     "note": "添加备注",
     "retry_message": "重新处理邮件",
     "reply_release": "重新发送回复",
@@ -144,6 +145,7 @@ _BOOK_DETAILS = {
     "commission": "向{unit}约稿「{topic}」，{due_on} 前交稿",
     "commission_delivered": "约稿 {commission_id} 于 {delivered_on} 交稿（期限 {due_on}）",
     "reply_release": "回复邮件 {outbox_id}（原状态：{state}）",
+    "import_ledger": "{file} 第 {row} 行",
     "resubmitted": "单位已重新报送，新条目 {by_receipt}",
 }
 
