@@ -4,9 +4,11 @@ How an item is compared (figures from bench/duplicates.py on tests/factories/cor
 1. `normalise` drops what does not change the content: character width (NFKC), traditional
    characters (folded to simplified), Chinese numerals in dates and figures (written in Arabic),
    whitespace, punctuation, stray sign-off fields (审核/撰稿/电话…) and the sending unit's own names.
-2. Candidates come from an inverted index of character 5-grams. Only the query's rarest keys are
-   looked up (keys found in very many items are dropped altogether), so a check costs about the
-   same at 10k and at 100k items; the few items sharing most of those keys are scored.
+2. Candidates come from an inverted index of character 5-grams, kept in numpy arrays (a long
+   item is indexed under the one key in four its hash picks; a query looks up all its keys).
+   Only the query's rarest keys are looked up (keys found in very many items are dropped
+   altogether), so a check costs about the same at 100k and at 500k items; the few items sharing
+   most of those keys are scored.
 3. Scoring uses rapidfuzz: `content` is the LCS of the two sorted 3-gram sets over the new
    item's set — the share of the new item found in the earlier one: sentence order does not
    matter, a short added paragraph hurts little, a long summary quoting a short item is not it.
@@ -24,7 +26,6 @@ How an item is compared (figures from bench/duplicates.py on tests/factories/cor
 from __future__ import annotations
 
 import ctypes
-import heapq
 import io
 from itertools import islice
 import re
@@ -52,7 +53,6 @@ DEFAULT_WINDOW_DAYS = 365  # rolling: a resend does not respect New Year
 DEFAULT_DUPLICATE_THRESHOLD = 0.50
 DEFAULT_REVIEW_THRESHOLD = 0.40
 KEY_SIZE = 5  # characters per candidate key
-SLOT_BYTES = 4  # posting lists hold slots as uint32
 BATCH = 5_000  # items whose keys are computed together by add_many
 RECENT_POSTINGS = 100_000  # postings of items added one by one before they are merged with the rest
 SAMPLE_FROM = 64  # an item with more keys than this indexes one key in SAMPLE_EVERY (chosen by hash)
