@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from baosong import BUNDLED_CONFIG, SOURCE_ROOT
-from validators.catalogue import ALL_RULES, GATES, load_messages
+from validators.catalogue import ALL_RULES, GATES, MAX_FINDINGS_PER_CODE, MORE, load_messages
 
 TARGET = SOURCE_ROOT / "docs" / "rules.md"
 
@@ -16,6 +16,8 @@ def render() -> str:
         "Each processed message gets one verdict from all findings: any `ignored` → ignored, else any",
         "`error` → rejected, else any `review` → review, else accepted. Gate checks decide alone.",
         "Organisations override severities in `config/orgs/<key>/checks.toml` `[severity]`.",
+        f"A code lists at most its first {MAX_FINDINGS_PER_CODE} findings; one more finding of that code counts the rest",
+        f"(the `{MORE}` message: {messages[MORE].message}{messages[MORE].fix}).",
         "",
         "| code | default | what | message to the unit (template) |",
         "|---|---|---|---|",
