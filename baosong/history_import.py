@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from zipfile import BadZipFile
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -105,8 +106,8 @@ def read_workbook(path: Path) -> dict[str, list[tuple[int, dict[str, object]]]]:
         raise HistoryImportError([f"不支持的文件类型：{path.name}（请用 Excel .xlsx 文件，可先用 --template 生成模板）"])
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise HistoryImportError([f"{path.name} 不是可以读取的 Excel 文件（{exc}）"]) from exc
+    except (OSError, ValueError, KeyError, BadZipFile) as exc:
+        raise HistoryImportError([f"{path.name} 不是可以读取的 Excel 文件，请用 Excel 或 WPS 另存为 .xlsx 后再导入"]) from exc
     if not any(name in workbook.sheetnames for name in SHEETS):
         raise HistoryImportError([f"{path.name} 中没有「信息」「采用」「批示」工作表（可先用 --template 生成模板）"])
     records, problems = {}, []

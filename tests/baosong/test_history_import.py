@@ -185,6 +185,15 @@ def test_an_adoption_dated_before_its_item_refuses_the_whole_ledger(config_file:
     assert counts(settings) == (0, 0, 0)  # the item written before the refusal is rolled back too
 
 
+def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(config_file: Path, tmp_path: Path) -> None:
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 an old .xls saved under a new name")
+
+    result = run(config_file, "books", "import", str(path))
+
+    assert result.exit_code == 1 and "台账.xlsx 不是可以读取的 Excel 文件，请用 Excel 或 WPS 另存为 .xlsx 后再导入" in result.output
+
+
 def test_imported_items_are_audited_as_a_ledger_import(config_file: Path, settings: Settings, tmp_path: Path) -> None:
     path = ledger_sheet(tmp_path / "台账.xlsx", items=[(1, date(2026, 1, 8), FUKANG, "阜康市环境保护局开展检查", "", "")])
     run(config_file, "books", "import", str(path))
