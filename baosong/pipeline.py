@@ -275,6 +275,7 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
         if (claimed := _claim(app, raw_id)) is not None:
             return claimed
         crash_point("while_judging", raw_id)
+        context = app.judge_context(duplicates)  # the 首报 index is loaded before the time limit starts
         with _time_limit(app.settings.rules.max_judge_seconds, raw_id), transaction(app.sessions) as session:
             row = session.scalar(
                 select(RawMessage).where(RawMessage.id == raw_id).with_for_update(skip_locked=True)
@@ -289,7 +290,6 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
             if row.declared_size:
                 mail = replace(mail, size=row.declared_size)
             today = _received_day(row).astimezone().date()
-            context = app.judge_context(duplicates)
             judgement = settle_first_report(session, mail, context, today, judge_mail(mail, context, today=today))
             item = record(app, session, row, judgement)
             if judgement.verdict == Verdict.ACCEPTED:
