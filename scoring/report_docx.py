@@ -309,16 +309,24 @@ def _add_chart(document: DocumentObject, chart: Path) -> None:
     paragraph.paragraph_format.space_before = Pt(6)  # clear of the table's bottom border
 
 
-def _table(document: DocumentObject, columns: tuple[str, ...] | list[str], lines: list[list[str]]) -> Table:
-    table = document.add_table(rows=1 + len(lines), cols=len(columns))
+def _table(document: DocumentObject, columns: tuple[str, ...], lines: list[list[str]], widths: tuple = ()) -> Table:
+    """A plain table: a bold header row, then `lines` as copies of one styled row (a month's hundreds of
+    adopted items would take seconds styled, or even sized, cell by cell). `widths`: fixed column widths."""
+    table = document.add_table(rows=2, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, label in zip(table.rows[0].cells, columns, strict=True):
         _set_cell(cell, label, bold=True)
-    for row, line in zip(table.rows[1:], lines, strict=True):
-        for cell, value in zip(row.cells, line, strict=True):
-            _set_cell(cell, value)
+    for cell in table.rows[1].cells:
+        _set_cell(cell, "-")
+    if widths:
+        table.autofit = False
+        for index, width in enumerate(widths):
+            table.columns[index].width = width
+            for row in table.rows:
+                row.cells[index].width = width
     _repeat_as_header(table, 1)
+    _fill_rows(table._tbl, lines)
     return table
 
 
@@ -400,7 +408,7 @@ def write_month_docx(
 
     _paragraph(document, "五、信息采用条目", HEADING_FONT, 16)
     if report.adopted_items:
-        _table(document, ITEM_COLUMNS, adopted_item_values(report))
+        _table(document, ITEM_COLUMNS, adopted_item_values(report), (Cm(1.2), Cm(4.6), Cm(10.4), Cm(5.0), Cm(3.0), Cm(1.5)))
     else:
         _paragraph(document, f"{this}无信息被采用。", indent=Pt(28))
     if report.last_year:
