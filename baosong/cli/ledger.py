@@ -41,7 +41,7 @@ def _actor() -> str:
 
 @click.group()
 def books() -> None:
-    """台账：批量登记采用；更正或删除采用（adoption）、批示（endorsement）、加减分（adjustment）、约稿（commission）。
+    """台账：导入原有台账；批量登记采用；更正或删除采用（adoption）、批示（endorsement）、加减分（adjustment）、约稿（commission）。
 
     记录编号见管理台的条目页和“加减分与约稿”页，或登记时命令的输出。
     """
