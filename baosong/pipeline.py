@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from baosong.app import App
 from baosong.crashpoints import crash_point
 from baosong.db import transaction
+from baosong.localtime import as_local
 from baosong.models import AttachmentRow, AuditEntry, FindingRow, Item, RawMessage, utcnow
 from baosong.receipts import next_receipt
 from intake.archive import content_key, read_blob, store_blob
@@ -142,7 +143,7 @@ def record(app: App, session: Session, row: RawMessage, judgement: Judgement) ->
     received = _received_day(row)
     receipt = None
     if verdict != Verdict.IGNORED:
-        receipt = next_receipt(session, app.organisation.checks.receipt_prefix, received.astimezone().year)
+        receipt = next_receipt(session, app.organisation.checks.receipt_prefix, as_local(received).year)
     submission = judgement.submission
     item = Item(
         raw_message_id=row.id,
@@ -289,7 +290,7 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
             mail = parse_mail(read_blob(app.data_dir, row.path))
             if row.declared_size:
                 mail = replace(mail, size=row.declared_size)
-            today = _received_day(row).astimezone().date()
+            today = as_local(row.received_at).date()
             judgement = settle_first_report(session, mail, context, today, judge_mail(mail, context, today=today))
             item = record(app, session, row, judgement)
             if judgement.verdict == Verdict.ACCEPTED:
@@ -332,7 +333,8 @@ def ingest(
     source: str,
     duplicates: DuplicateFinder | None = None,
     received_at: datetime | None = None,
+    declared_size: int | None = None,
 ) -> Outcome:
-    raw_id, seen = archive(app, raw, source=source, received_at=received_at)
+    raw_id, seen = archive(app, raw, source=source, received_at=received_at, declared_size=declared_size)
     outcome = process(app, raw_id, duplicates=duplicates)
     return Outcome(**{**outcome.__dict__, "repeated": seen or outcome.repeated})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from baosong.registry import refs_from_sheet, unit_refs
 from intake.authresults import trusted_ids
 from intake.mailparse import parse_mail
 from intake.message import MailAttachment
+from intake.savedmail import read_capped
 from validators.catalogue import load_messages
 from validators.findings import Verdict
 from validators.judge import JudgeContext, judge_docx, judge_mail
@@ -71,12 +73,16 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: b
     )
     rejected = False
     for path in paths:
-        data = path.read_bytes()
         if path.suffix.lower() == ".docx":
-            document = MailAttachment(path.name, "application/octet-stream", data, "docx")
+            document = MailAttachment(path.name, "application/octet-stream", path.read_bytes(), "docx")
             judgement = judge_docx(document, ctx, today=date.today())
         else:
-            judgement = judge_mail(parse_mail(data), ctx, today=date.today())
+            with path.open("rb") as stream:
+                saved = read_capped(stream, organisation.checks.max_message_bytes)
+            mail = parse_mail(saved.raw)
+            if saved.declared_size:
+                mail = replace(mail, size=saved.declared_size)
+            judgement = judge_mail(mail, ctx, today=date.today())
         rejected |= judgement.verdict == Verdict.REJECTED
         if as_json:
             click.echo(json_line(judgement_json(str(path), judgement)))

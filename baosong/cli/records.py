@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import errno
-import mailbox
 import sys
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,23 +16,11 @@ from baosong.cli import AppContext, pass_app
 from baosong.localtime import OFFICE_TZ, show
 from baosong.models import Item, utcnow
 from baosong.output import VERDICT_NAMES, json_line, judgement_json
+from review.labels import code_title
 from baosong.pipeline import ingest
 from intake.mailheaders import arrival_time
+from intake.savedmail import read_capped, saved_mails
 from scoring.ledger import LedgerError, find_item, find_unit
-
-
-def _messages(paths: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
-    """.eml files, folders of .eml files and maildir folders, in the order given (entries sorted by name)."""
-    for path in paths:
-        if path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir():
-            box = mailbox.Maildir(path, factory=None, create=False)
-            for key in sorted(box.keys()):
-                yield f"{path}/{key}", box.get_bytes(key)
-        elif path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".eml"):
-                yield str(file), file.read_bytes()
-        else:
-            yield str(path), path.read_bytes()
 
 
 def _office_time(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -71,15 +57,21 @@ def import_mail(app: AppContext, paths: tuple[Path, ...], received_at: datetime 
     每封邮件按它到达邮箱的时间（最新的 Received，其次 Date）计入当天和当月，可用 --received-at 指定。
     """
     opened = open_app(app.settings, seed_units=True)
-    messages = list(_messages(paths))
+    limit = opened.organisation.checks.max_message_bytes
+    messages = saved_mails(paths)
     show_progress = sys.stderr.isatty() and not as_json and len(messages) > 1
     failed = 0
     with Progress(disable=not show_progress, transient=True) as progress:
         task = progress.add_task("导入邮件", total=len(messages))
-        for source, raw in messages:
-            arrival = received_at or arrival_time(raw, now=utcnow())
+        for saved in messages:
+            source = saved.source
             try:
-                outcome = ingest(opened, raw, source="import", received_at=arrival)
+                with saved.open() as stream:
+                    mail = read_capped(stream, limit)
+                arrival = received_at or arrival_time(mail.raw, now=utcnow())
+                outcome = ingest(
+                    opened, mail.raw, source="import", received_at=arrival, declared_size=mail.declared_size
+                )
             except OSError as exc:  # the mail could not be archived: nothing recorded, the rest go on
                 failed += 1
                 click.echo(f"{source}：未能保存，没有处理：{storage_problem(exc, opened.data_dir)}", err=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +18,9 @@ from baosong.app import open_app
 from baosong.cli import main
 from baosong.cli.records import storage_problem
 from baosong.localtime import as_local
-from baosong.models import Item
-from baosong.settings import Settings
+from baosong.models import Item, RawMessage
+from baosong.settings import BUNDLED_CONFIG, Settings
+from tests.factories.mail import Attachment
 from tests.intake.imap_helpers import submission
 
 JANUARY = "from mx.example.cn by imap.example.cn; Tue, 20 Jan 2026 10:05:00 +0800"
@@ -95,3 +98,36 @@ def test_a_mail_that_cannot_be_archived_is_named_in_chinese_and_the_rest_are_imp
 )
 def test_a_full_or_read_only_data_folder_is_explained(code: int, advice: str) -> None:
     assert advice in storage_problem(OSError(code, os.strerror(code)), Path("/srv/baosong/data"))
+
+
+def test_import_of_a_mail_over_the_size_limit_judges_it_from_its_headers(settings: Settings, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(BUNDLED_CONFIG, config)
+    shared = config / "orgs" / "shared-checks.toml"
+    shared.write_text(re.sub(r"(?m)^max_message_bytes = \d+", "max_message_bytes = 20000", shared.read_text("utf-8")), "utf-8")
+    big = tmp_path / "大邮件.eml"
+    big.write_bytes(submission(1, attachments=[Attachment("现场.jpg", os.urandom(30_000), "image/jpeg")]))
+
+    result = CliRunner().invoke(
+        main,
+        ["import", str(big)],
+        env={"BAOSONG_PATHS_DATA": settings.paths.data, "BAOSONG_DATABASE_URL": settings.database_url, "BAOSONG_PATHS_CONFIG": str(config)},
+    )
+
+    app = open_app(settings)
+    with app.sessions() as session:
+        item = session.scalars(select(Item)).one()
+        raw = session.get(RawMessage, item.raw_message_id)
+        assert result.exit_code == 0, result.output
+        assert item.verdict == "rejected" and [f.code for f in item.findings] == ["OVERSIZED_MESSAGE"]
+        assert raw.declared_size == big.stat().st_size and raw.size < 20_000
+    app.close()
+
+
+def test_receipt_year_follows_the_office_day_not_the_servers_clock(settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    _saved(history, "1.eml", JANUARY, 1)
+
+    result = _import(settings, "--received-at", "2026-01-01 07:00", str(history / "1.eml"))  # 2025-12-31 23:00 UTC
+
+    assert result.exit_code == 0 and "CJHB-2026-" in result.output, result.output
