@@ -222,6 +222,12 @@ def release_reply(session: Session, outbox_id: int, actor: str, reason: str = ""
         raise ActionError(f"这封回复当前状态为“{OUTBOX_STATE_LABELS.get(row.state, row.state)}”，无需重新发送") from exc
 
 
+def reply_promised(session: Session, item_id: int) -> bool:
+    """The automatic reply told the unit "审核结果将另行邮件通知": the clerk's decision is mailed by default."""
+    found = select(OutboxMessage.id).where(OutboxMessage.item_id == item_id, OutboxMessage.kind == "review").limit(1)
+    return session.scalar(found) is not None
+
+
 def _item(session: Session, item_id: int) -> Item:
     item = session.get(Item, item_id)
     if item is None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from review.labels import code_title
 from validators.judgement import Judgement
 
 VERDICT_NAMES = {"accepted": "通过（已登记）", "rejected": "退回", "review": "待人工审核", "ignored": "不予处理"}
+CHECK_NAMES = {"accepted": "通过", "rejected": "退回", "review": "需人工审核", "ignored": "不予处理"}  # nothing recorded
 SEVERITY_NAMES = {"error": "错误", "warning": "提醒", "review": "待审核", "ignored": "忽略"}
 
 
@@ -37,9 +39,14 @@ def _evidence_text(evidence: dict[str, Any]) -> str:
     return "；".join(f"{key}={value}" for key, value in shown.items())
 
 
-def judgement_text(source: str, judgement: Judgement, *, receipt: str | None = None) -> str:
-    """A report a clerk or a unit's 信息员 can read in a terminal."""
-    lines = [f"【{source}】", f"  结论：{VERDICT_NAMES.get(str(judgement.verdict), judgement.verdict)}"]
+def judgement_text(
+    source: str, judgement: Judgement, *, receipt: str | None = None, recorded: bool = True, verbose: bool = False
+) -> str:
+    """A report a clerk or a unit's 信息员 can read in a terminal: each problem by its Chinese name and
+    message; the internal code and the evidence's raw values only when `verbose`. Without `recorded`
+    (`baosong check`) nothing was registered, and the verdict does not say so."""
+    names = VERDICT_NAMES if recorded else CHECK_NAMES
+    lines = [f"【{source}】", f"  结论：{names.get(str(judgement.verdict), judgement.verdict)}"]
     if receipt:
         lines.append(f"  收件编号：{receipt}")
     lines.append(f"  报送单位：{judgement.unit.name if judgement.unit else '未识别'}")
@@ -55,7 +62,8 @@ def judgement_text(source: str, judgement: Judgement, *, receipt: str | None = N
         lines.append("  未发现问题。")
     for number, finding in enumerate(judgement.findings, start=1):
         label = SEVERITY_NAMES.get(str(finding.severity), finding.severity)
-        lines.append(f"  {number}. [{label}] {finding.code}：{finding.message}")
-        if finding.code != "CLASSIFIED_MARKING" and finding.evidence:
+        name = finding.code if verbose else code_title(finding.code)
+        lines.append(f"  {number}. [{label}] {name}：{finding.message}")
+        if verbose and finding.code != "CLASSIFIED_MARKING" and finding.evidence:
             lines.append(f"     依据：{_evidence_text(finding.evidence)}")
     return "\n".join(lines)

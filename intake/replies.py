@@ -46,6 +46,7 @@ FOLLOWUP_KINDS = frozenset({ReplyKind.ACCEPTED_BY_CLERK, ReplyKind.REJECTED_BY_C
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _MSGID = re.compile(r"<[!-;=?-~]{1,990}>")  # printable ASCII without < and >
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
+_OUTCOME_PREFIX = re.compile(r"^\s*【(已接收|退回|待审核)】")  # a unit answering our reply keeps our prefix
 _BIDI = {"\u200e", "\u200f", "\u061c"} | {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)}
 
 
@@ -129,14 +130,25 @@ def reply_kind(judgement: Judgement) -> ReplyKind | None:
     return ReplyKind(judgement.verdict.value)
 
 
+OUTCOMES = {  # what the unit reads first in its inbox
+    ReplyKind.ACCEPTED: "【已接收】",
+    ReplyKind.ACCEPTED_BY_CLERK: "【已接收】",
+    ReplyKind.REJECTED: "【退回】",
+    ReplyKind.REJECTED_BY_CLERK: "【退回】",
+    ReplyKind.DUPLICATE: "【退回】",
+    ReplyKind.CLASSIFIED: "【退回】",
+    ReplyKind.REVIEW: "【待审核】",
+}
+
+
 def reply_subject(original: str, receipt: str | None, kind: ReplyKind) -> str:
-    """回复：<original subject> [receipt]; a classified reply repeats nothing of the original."""
+    """【outcome】回复：<original subject> [receipt]; a classified reply repeats nothing of the original."""
     if kind == ReplyKind.CLASSIFIED:
         topic = "关于您报送邮件的处理意见"
     else:
-        topic = _REPLY_PREFIX.sub("", clean_text(original, limit=120)) or "（无主题）"
+        topic = _REPLY_PREFIX.sub("", _OUTCOME_PREFIX.sub("", clean_text(original, limit=120))) or "（无主题）"
     suffix = f" [{clean_text(receipt, limit=50)}]" if receipt else ""
-    return f"回复：{topic}{suffix}"
+    return f"{OUTCOMES.get(kind, '')}回复：{topic}{suffix}"
 
 
 def new_message_id(domain: str) -> str:

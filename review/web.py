@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -187,6 +188,7 @@ def create_console(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(StarletteHTTPException, _error_page)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(_routes())
     from review.batch import routes as batch_routes  # these build on this module's helpers
     from review.corrections import routes as correction_routes
@@ -300,6 +302,11 @@ def _error_page(request: Request, exc: StarletteHTTPException) -> Response:
     return _state(request).templates.TemplateResponse(
         request, "error.html", {"status": exc.status_code, "text": text, "user": None}, status_code=exc.status_code
     )
+
+
+def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """A form or link the routes cannot read (a field missing, a file not attached): a Chinese page, not JSON."""
+    return _error_page(request, StarletteHTTPException(422, "提交的内容不完整或格式不对，请返回上一页检查后重试。"))
 
 
 def _page(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:

@@ -27,6 +27,7 @@ class NeedsConfirmation(LedgerError):
     """An entry that looks like one already made today: recorded only when the clerk confirms."""
 
 
+STATES = {"accepted": "已接收", "rejected": "已退回", "review": "待人工审核", "ignored": "已忽略"}
 MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number cannot be one, and would overflow the query
 
 
@@ -73,7 +74,8 @@ def _insert_once(session: Session, row: Adoption | Endorsement, already: str) ->
 
 def _accepted(item: Item) -> None:
     if item.verdict != "accepted":
-        raise LedgerError(f"信息 {item.receipt or item.id} 未被接收（当前状态：{item.verdict}），不能登记采用或批示")
+        state = STATES.get(item.verdict, item.verdict)
+        raise LedgerError(f"信息 {item.receipt or item.id} 未被接收（当前状态：{state}），不能登记采用或批示")
 
 
 def _not_before_item(ruleset: RuleSet, item: Item, on: date, what: str) -> None:

@@ -92,9 +92,11 @@ def filename_format(case: Case) -> Iterator[Hit]:
         return
     stem = PurePosixPath(case.docx.display_name).stem.strip()
     unit = case.registry.by_prefix(stem)
-    expected_unit = (case.unit or unit).name if (case.unit or unit) else "单位名称"
+    named = case.unit or unit
+    expected_unit = named.name if named else "单位名称"
     title = "信息标题" if case.submission.title == TITLE_PLACEHOLDER else case.submission.title
-    expected = f"{expected_unit}{title}.docx"
+    starts_with_unit = named is not None and any(name and title.startswith(name) for name in named.names)
+    expected = f"{title}.docx" if starts_with_unit else f"{expected_unit}{title}.docx"  # the unit named once
     if unit is not None:
         prefix = next(n for n in sorted(unit.names, key=len, reverse=True) if stem.startswith(n))
         rest = _JOINERS.sub("", stem[len(prefix) :])

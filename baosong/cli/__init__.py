@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
+from baosong.cli.chinese import install as speak_chinese
 from baosong.settings import Settings, load_settings
+
+speak_chinese()  # before any command is declared: click fills in some help texts as they are declared
 
 
 # Commands that work without a configuration file: they make one, or keep nothing of their own.

@@ -56,8 +56,9 @@ def _registry_and_duplicates(app: AppContext, organisation, use_database: bool):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON（供程序读取）")
 @click.option("--duplicates/--no-duplicates", default=True, help="有数据库时，同时检查是否与已采用信息重复")
+@click.option("--verbose", is_flag=True, help="同时显示每个问题的代码和原始依据（供排查）")
 @pass_app
-def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: bool) -> None:
+def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: bool, verbose: bool) -> None:
     """检查 .eml 邮件或 .docx 文件是否符合报送要求（只检查，不登记）。
 
     有问题被退回时退出码为 1，全部通过为 0。
@@ -87,7 +88,7 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: b
         if as_json:
             click.echo(json_line(judgement_json(str(path), judgement)))
         else:
-            click.echo(judgement_text(str(path), judgement) + "\n")
+            click.echo(judgement_text(str(path), judgement, recorded=False, verbose=verbose) + "\n")
     sys.exit(1 if rejected else 0)
 
 

@@ -221,31 +221,50 @@ def queue_show(app: AppContext, item_ref: str, as_json: bool) -> None:
             click.echo(f"备注：\n{item.note}")
 
 
+REPLY_HELP = "是否发邮件告知报送单位；不指定时，自动回复说过“审核结果将另行邮件通知”的条目默认发送"
+
+
+def _reply(session: Session, item_id: int, wanted: bool | None) -> bool:
+    from baosong import actions
+
+    return actions.reply_promised(session, item_id) if wanted is None else wanted
+
+
 @queue.command("accept")
 @click.argument("item_ref", metavar="ITEM")
 @click.option("--reason", required=True, help="仍予接收的理由（必填）")
-@click.option("--reply", is_flag=True, help="同时发邮件告知报送单位")
+@click.option("--reply/--no-reply", default=None, help=REPLY_HELP)
 @pass_app
-def queue_accept(app: AppContext, item_ref: str, reason: str, reply: bool) -> None:
+def queue_accept(app: AppContext, item_ref: str, reason: str, reply: bool | None) -> None:
     """仍予接收一个条目（计入该单位的报送数量）。ITEM 是条目编号或收件编号。"""
     from baosong import actions
 
     opened = _open(app)
     prefix = opened.organisation.checks.receipt_prefix
-    item = _act(opened, lambda s: actions.accept(s, _find(s, item_ref).id, _actor(), reason, receipt_prefix=prefix, reply=reply))
+
+    def accept(session: Session):  # noqa: ANN202
+        item_id = _find(session, item_ref).id
+        return actions.accept(session, item_id, _actor(), reason, receipt_prefix=prefix,
+                              reply=_reply(session, item_id, reply))
+
+    item = _act(opened, accept)
     click.echo(f"已接收条目 {item.id}，收件编号 {item.receipt}。")
 
 
 @queue.command("reject")
 @click.argument("item_ref", metavar="ITEM")
 @click.option("--reason", default="", help="退回说明（撤销已接收的条目时必填）")
-@click.option("--reply", is_flag=True, help="同时发邮件告知报送单位")
+@click.option("--reply/--no-reply", default=None, help=REPLY_HELP)
 @pass_app
-def queue_reject(app: AppContext, item_ref: str, reason: str, reply: bool) -> None:
+def queue_reject(app: AppContext, item_ref: str, reason: str, reply: bool | None) -> None:
     """确认退回一个条目；对已接收的条目即撤销接收。ITEM 是条目编号或收件编号。"""
     from baosong import actions
 
-    item = _act(_open(app), lambda s: actions.reject(s, _find(s, item_ref).id, _actor(), reason, reply=reply))
+    def reject(session: Session):  # noqa: ANN202
+        item_id = _find(session, item_ref).id
+        return actions.reject(session, item_id, _actor(), reason, reply=_reply(session, item_id, reply))
+
+    item = _act(_open(app), reject)
     click.echo(f"已确认退回条目 {item.id}。")
 
 

@@ -72,3 +72,19 @@ def test_check_reads_authentication_results_of_the_configured_server(tmp_path):
     env = {"BAOSONG_PATHS_DATA": str(tmp_path / "data"), "BAOSONG_MAILBOX_AUTHSERV_ID": "mx.qq.com"}
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "none.toml"), "check", "--json", str(path)], env=env)
     assert "SENDER_NOT_AUTHENTICATED" in [f["code"] for f in json.loads(result.output)["findings"]]
+
+
+def test_check_never_says_registered(tmp_path):
+    good = _write(tmp_path, "奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item()))
+    assert "已登记" not in _run(tmp_path, good).output
+
+
+def test_check_names_problems_in_chinese_without_internal_codes(tmp_path):
+    bad = _write(tmp_path, "奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item(author=None)))
+    output = _run(tmp_path, bad).output
+    assert "缺少撰稿人" in output and "MISSING_AUTHOR" not in output and "依据" not in output
+
+
+def test_check_verbose_shows_the_codes(tmp_path):
+    bad = _write(tmp_path, "奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item(author=None)))
+    assert "MISSING_AUTHOR" in _run(tmp_path, "--verbose", bad).output

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from baosong.app import open_app
 from baosong.cli import main
@@ -86,3 +87,34 @@ def test_queue_settle_refuses_an_accepted_item_and_changes_nothing(config, year)
     result = run(config, "queue", "settle", "CJHB-2026-00003", "CJHB-2026-00001", "--reason", "批量")
     assert result.exit_code == 1 and "没有做任何改动" in result.output
     assert "共 1 条" in run(config, "items", "list", "--verdict", "queue").output
+
+
+def test_queue_accept_mails_the_unit_by_default_when_a_reply_promised_it(config, year):
+    from baosong.models import Item, OutboxMessage
+
+    app = open_app(load_settings(config, environ={}))
+    with transaction(app.sessions) as session:
+        item = session.get(Item, year["CJHB-2026-00003"])
+        item.verdict, item.sender = "review", "changji@example.cn"
+        session.add(OutboxMessage(item_id=item.id, kind="review", recipient="changji@example.cn", state="sent"))
+    result = run(config, "queue", "accept", "CJHB-2026-00003", "--reason", "核实无误")
+    with app.sessions() as session:
+        kinds = session.scalars(select(OutboxMessage.kind).where(OutboxMessage.item_id == year["CJHB-2026-00003"])).all()
+    app.close()
+    assert result.exit_code == 0, result.output
+    assert sorted(kinds) == ["accepted_by_clerk", "review"]
+
+
+def test_queue_accept_no_reply_sends_nothing(config, year):
+    from baosong.models import Item, OutboxMessage
+
+    app = open_app(load_settings(config, environ={}))
+    with transaction(app.sessions) as session:
+        session.get(Item, year["CJHB-2026-00003"]).verdict = "review"
+        session.add(OutboxMessage(item_id=year["CJHB-2026-00003"], kind="review", recipient="changji@example.cn",
+                                  state="sent"))
+    result = run(config, "queue", "accept", "CJHB-2026-00003", "--reason", "核实无误", "--no-reply")
+    with app.sessions() as session:
+        count = len(session.scalars(select(OutboxMessage).where(OutboxMessage.item_id == year["CJHB-2026-00003"])).all())
+    app.close()
+    assert result.exit_code == 0 and count == 1

@@ -45,15 +45,19 @@ def render(kind: ReplyKind, verdict) -> tuple[str, str]:  # noqa: ANN001
 
 
 def test_subject_quotes_the_original_with_the_receipt():
-    assert reply_subject("报送信息", "CJHB-2026-00042", ReplyKind.ACCEPTED) == "回复：报送信息 [CJHB-2026-00042]"
+    assert reply_subject("报送信息", "CJHB-2026-00042", ReplyKind.ACCEPTED) == "【已接收】回复：报送信息 [CJHB-2026-00042]"
 
 
 def test_subject_does_not_stack_reply_prefixes():
-    assert reply_subject("回复：Re: 报送信息", None, ReplyKind.REJECTED) == "回复：报送信息"
+    assert reply_subject("【退回】回复：Re: 报送信息", None, ReplyKind.REJECTED) == "【退回】回复：报送信息"
 
 
 def test_subject_of_classified_reply_repeats_nothing():
-    assert reply_subject("机密★关于某事项的报告", "CJHB-2026-00042", ReplyKind.CLASSIFIED) == "回复：关于您报送邮件的处理意见 [CJHB-2026-00042]"
+    assert reply_subject("机密★关于某事项的报告", "CJHB-2026-00042", ReplyKind.CLASSIFIED) == "【退回】回复：关于您报送邮件的处理意见 [CJHB-2026-00042]"
+
+
+def test_subject_starts_with_the_outcome_a_review_reply_included():
+    assert reply_subject("报送信息", "CJHB-2026-00042", ReplyKind.REVIEW).startswith("【待审核】回复：")
 
 
 def test_clean_text_removes_line_breaks_and_bidi_overrides():

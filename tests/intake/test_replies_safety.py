@@ -96,7 +96,7 @@ def test_subject_with_crlf_adds_no_header_and_no_recipient(sessions, mail_settin
 def test_subject_with_crlf_stays_on_one_subject_line(sessions, mail_settings, smtp):
     queue(sessions, mail_settings, judgement(subject="会议信息\r\nBcc: x@example.cn"))
     send_pending(sessions, mail_settings)
-    assert str(smtp.wait_for(1)[0].message["Subject"]).startswith("回复：会议信息 Bcc: x@example.cn [")
+    assert str(smtp.wait_for(1)[0].message["Subject"]).startswith("【退回】回复：会议信息 Bcc: x@example.cn [")
 
 
 def test_file_name_with_crlf_adds_no_header(sessions, mail_settings, smtp):

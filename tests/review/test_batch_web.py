@@ -93,3 +93,9 @@ def test_the_batch_form_without_the_csrf_token_is_refused(clerk, sessions, accep
     clerk.get("/books/adoptions")
     response = clerk.post("/books/adoptions", data={"item": [TITLE], "outlet": [OUTLET], "adopted_on": ["2026-03-19"]})
     assert response.status_code == 403 and _count(sessions) == 0
+
+
+def test_a_sheet_form_without_a_file_answers_in_chinese_not_json(clerk):
+    response = clerk.post("/books/adoptions/sheet", data={"csrf_token": token_of(clerk, "/books/adoptions")})
+    assert response.status_code == 422 and "提交的内容不完整" in response.text
+    assert response.headers["content-type"].startswith("text/html")

@@ -78,3 +78,13 @@ def test_automatic_decisions_are_the_systems_in_chinese(clerk, sessions, year):
         session.add(AuditEntry(actor="system", action="judged", item_id=year["CJHB-2026-00001"], details={}))
     page = clerk.get("/audit").text
     assert "<td>系统</td>" in page and "<td>自动审核</td>" in page and ">judged<" not in page and ">system<" not in page
+
+
+def test_ignored_mail_has_its_own_list(clerk, settings, sessions, units):
+    from tests.review.samples import vague_item
+
+    with transaction(sessions) as session:
+        vague_item(settings, session, unit_id=None, title="", subject="自动回复：我现在休假中").verdict = "ignored"
+    ignored = clerk.get("/queue", params={"verdict": "ignored"}).text
+    assert "自动回复：我现在休假中" in ignored and "已忽略" in ignored
+    assert "自动回复：我现在休假中" not in clerk.get("/queue").text

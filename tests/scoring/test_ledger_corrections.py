@@ -131,3 +131,9 @@ def test_a_confirmed_second_adjustment_is_recorded(sessions, county):
 def test_an_unknown_entry_is_refused_in_chinese(sessions):
     with transaction(sessions) as session, pytest.raises(LedgerError, match="找不到编号为 99 的采用记录"):
         delete_entry(session, "adoption", 99, reason="误登")
+
+
+def test_a_rejected_item_is_named_by_its_state_in_chinese(sessions, county, add_item):  # noqa: ANN001
+    item_id = add_item(county, utc(2026, 3, 2), verdict="rejected")
+    with transaction(sessions) as session, pytest.raises(LedgerError, match="当前状态：已退回"):
+        record_adoption(session, A, session.get(Item, item_id), "州局微信平台", date(2026, 3, 5))

@@ -207,6 +207,18 @@ def test_filename_format(ctx):
     assert "FILENAME_FORMAT" not in codes(submit(ctx, filename="奇台县环保局开展秋季大气污染防治专项检查.docx"))
 
 
+def test_filename_suggestion_names_the_unit_once_when_the_title_starts_with_it(ctx):
+    judgement = submit(ctx, filename="新建 Microsoft Word 文档.docx")
+    finding = next(f for f in judgement.findings if f.code == "FILENAME_FORMAT")
+    assert finding.params["expected"] == "奇台县环境保护局开展秋季大气污染防治专项检查.docx"
+
+
+def test_filename_suggestion_puts_the_unit_before_a_title_without_it(ctx):
+    judgement = submit(ctx, it=item(title="开展秋季大气污染防治专项检查"), filename="新建 Microsoft Word 文档.docx")
+    finding = next(f for f in judgement.findings if f.code == "FILENAME_FORMAT")
+    assert finding.params["expected"] == "奇台县环境保护局开展秋季大气污染防治专项检查.docx"
+
+
 def test_filename_format_is_an_error_under_regime_d(ctx):
     regime_d = load_organisation(BUNDLED_CONFIG, "D").checks
     judgement = submit(replace(ctx, rules=regime_d), filename="新建 Microsoft Word 文档.docx")
