@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from rapidfuzz import fuzz
 
 from validators.case import Case, Hit
+from validators.judgement import UnitRef
 from validators.template import TITLE_PLACEHOLDER
 
 LEGACY_FORMATS = {"doc": "Word 97-2003（.doc）", "wps": "WPS（.wps）"}
@@ -84,21 +85,33 @@ def cloud_attachment_link(case: Case) -> Iterator[Hit]:
 
 
 _JOINERS = re.compile(r"^[\s_\-—+＋·、：:（）()【】\[\]]+")
+# A 【专报】/【紧急】 tag before the name marks the item's class (README): not part of 单位+信息标题.
+_LEADING_TAGS = re.compile(r"^(?:\s*【[^】]{1,10}】)+\s*")
+# 昌吉州生态环境局宣教科（组织人事科）: units write the name without its bracketed part too.
+_BRACKETED_TAIL = re.compile(r"\s*[（(][^（）()]*[）)]$")
+
+
+def _name_forms(unit: UnitRef) -> list[str]:
+    """The unit's names and aliases, each also without a bracketed tail; longest first."""
+    forms = {form for name in unit.names if name for form in (name, _BRACKETED_TAIL.sub("", name)) if form}
+    return sorted(forms, key=len, reverse=True)
 
 
 def filename_format(case: Case) -> Iterator[Hit]:
     """The attachment name must be 单位+信息标题."""
     if case.docx is None or case.submission is None or not case.submission.title:
         return
-    stem = PurePosixPath(case.docx.display_name).stem.strip()
+    stem = _LEADING_TAGS.sub("", PurePosixPath(case.docx.display_name).stem.strip())
     unit = case.registry.by_prefix(stem)
     named = case.unit or unit
     expected_unit = named.name if named else "单位名称"
     title = "信息标题" if case.submission.title == TITLE_PLACEHOLDER else case.submission.title
     starts_with_unit = named is not None and any(name and title.startswith(name) for name in named.names)
     expected = f"{title}.docx" if starts_with_unit else f"{expected_unit}{title}.docx"  # the unit named once
-    if unit is not None:
-        prefix = next(n for n in sorted(unit.names, key=len, reverse=True) if stem.startswith(n))
+    for candidate in dict.fromkeys(u for u in (unit, case.unit) if u is not None):
+        prefix = next((n for n in _name_forms(candidate) if stem.startswith(n)), None)
+        if prefix is None:
+            continue
         rest = _JOINERS.sub("", stem[len(prefix) :])
         if rest and fuzz.partial_ratio(rest, case.submission.title) >= case.rules.filename_title_similarity:
             return

@@ -207,6 +207,17 @@ def test_filename_format(ctx):
     assert "FILENAME_FORMAT" not in codes(submit(ctx, filename="奇台县环保局开展秋季大气污染防治专项检查.docx"))
 
 
+def test_filename_with_a_category_tag_before_unit_and_title_is_well_formed(ctx):
+    assert "FILENAME_FORMAT" not in codes(submit(ctx, filename="【专报】奇台县环境保护局开展秋季大气污染防治专项检查.docx"))
+
+
+def test_filename_with_the_unit_name_without_its_bracketed_part_is_well_formed(ctx):
+    section = item(unit="昌吉州生态环境局宣教科（组织人事科）", title="州局宣教科开展民族团结进机关宣讲活动",
+                   paragraphs=["11月13日，昌吉州生态环境局宣教科组织开展民族团结进机关宣讲活动，局机关60余名干部职工参加。"])
+    judgement = submit(ctx, it=section, sender="xjk@example.cn", filename="昌吉州生态环境局宣教科开展民族团结进机关宣讲活动.docx")
+    assert "FILENAME_FORMAT" not in codes(judgement)
+
+
 def test_filename_suggestion_names_the_unit_once_when_the_title_starts_with_it(ctx):
     judgement = submit(ctx, filename="新建 Microsoft Word 文档.docx")
     finding = next(f for f in judgement.findings if f.code == "FILENAME_FORMAT")
