@@ -383,6 +383,8 @@ def _record(sessions: sessionmaker[Session], claim: Claim, attempt: Attempt, set
         row.state, row.last_error = state, (None if state == OutboxState.SENT else attempt.detail)
         row.sent_at = now if state == OutboxState.SENT else None
         row.next_attempt_at = now + backoff(row.attempts) if state == OutboxState.RETRY else None
+        if state == OutboxState.FAILED and row.automatic and row.item is not None and row.item.verdict == "rejected":
+            row.item.settled_at = None  # the unit was never told what to correct: back in the clerks' queue
         account = session.get(SendingAccount, sending_account(settings), with_for_update=True)
         if account is None:
             return state

@@ -128,6 +128,16 @@ def test_permanent_refusal_fails_without_retry(sessions, mail_settings, smtp):
     assert outbox_row(sessions, row_id).state == OutboxState.FAILED
 
 
+def test_a_rejection_whose_reply_failed_goes_back_in_the_queue(sessions, mail_settings, smtp):
+    row_id = queue_rejection(sessions, mail_settings)
+    with sessions() as session, session.begin():
+        session.get(OutboxMessage, row_id).item.settled_at = utcnow()  # as the pipeline settles an answered rejection
+    smtp.data_answer = "550 5.1.1 mailbox unavailable"
+    send_pending(sessions, mail_settings)
+    with sessions() as session:
+        assert session.get(OutboxMessage, row_id).item.settled_at is None
+
+
 def test_too_many_attempts_end_in_failed(sessions, mail_settings, smtp):
     settings = replace(mail_settings, replies=replace(mail_settings.replies, max_attempts=2))
     row_id = queue_rejection(sessions, settings)
