@@ -47,6 +47,7 @@ _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-
 _MSGID = re.compile(r"<[!-;=?-~]{1,990}>")  # printable ASCII without < and >
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
 _OUTCOME_PREFIX = re.compile(r"^\s*【(已接收|退回|待审核)】")  # a unit answering our reply keeps our prefix
+_RECEIPT_SUFFIX = re.compile(r"(\s*\[[A-Za-z]{1,16}-\d{4}-\d{1,8}\])+\s*$")  # our earlier reply's receipt
 _BIDI = {"\u200e", "\u200f", "\u061c"} | {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)}
 
 
@@ -146,7 +147,10 @@ def reply_subject(original: str, receipt: str | None, kind: ReplyKind) -> str:
     if kind == ReplyKind.CLASSIFIED:
         topic = "关于您报送邮件的处理意见"
     else:
-        topic = _REPLY_PREFIX.sub("", _OUTCOME_PREFIX.sub("", clean_text(original, limit=120))) or "（无主题）"
+        topic = _RECEIPT_SUFFIX.sub("", clean_text(original, limit=120))
+        while (bare := _REPLY_PREFIX.sub("", _OUTCOME_PREFIX.sub("", topic))) != topic:  # 回复：【退回】回复：…
+            topic = bare
+        topic = topic or "（无主题）"
     suffix = f" [{clean_text(receipt, limit=50)}]" if receipt else ""
     return f"{OUTCOMES.get(kind, '')}回复：{topic}{suffix}"
 

@@ -52,6 +52,13 @@ def test_subject_does_not_stack_reply_prefixes():
     assert reply_subject("【退回】回复：Re: 报送信息", None, ReplyKind.REJECTED) == "【退回】回复：报送信息"
 
 
+def test_subject_of_a_reply_to_our_rejection_keeps_neither_the_old_outcome_nor_the_old_receipt():
+    original = "回复：【退回】回复：奇台县环境保护局开展秸秆禁烧巡查 [CJHB-2026-00021]"
+    assert reply_subject(original, "CJHB-2026-00037", ReplyKind.ACCEPTED) == (
+        "【已接收】回复：奇台县环境保护局开展秸秆禁烧巡查 [CJHB-2026-00037]"
+    )
+
+
 def test_subject_of_classified_reply_repeats_nothing():
     assert reply_subject("机密★关于某事项的报告", "CJHB-2026-00042", ReplyKind.CLASSIFIED) == "【退回】回复：关于您报送邮件的处理意见 [CJHB-2026-00042]"
 
