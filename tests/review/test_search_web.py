@@ -88,3 +88,7 @@ def test_ignored_mail_has_its_own_list(clerk, settings, sessions, units):
     ignored = clerk.get("/queue", params={"verdict": "ignored"}).text
     assert "自动回复：我现在休假中" in ignored and "已忽略" in ignored
     assert "自动回复：我现在休假中" not in clerk.get("/queue").text
+
+
+def test_the_overview_links_to_the_ignored_mail(clerk):
+    assert 'href="/queue?verdict=ignored"' in clerk.get("/").text
