@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 from rich.progress import Progress
-from sqlalchemy import select
 
 from baosong.app import open_app
 from baosong.cli import AppContext, pass_app
