@@ -110,6 +110,8 @@ def _item_record(item: Item) -> dict:
         "sender": item.sender,
         "subject": item.subject,
         "received_at": item.received_at.isoformat(),
+        "settled_at": item.settled_at.isoformat() if item.settled_at else None,  # out of the queue since
+        "resubmission_of": item.resubmission_of_id,  # the rejected item this one corrects
         "codes": [f.code for f in item.findings],
     }
 

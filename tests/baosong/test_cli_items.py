@@ -118,3 +118,9 @@ def test_queue_accept_no_reply_sends_nothing(config, year):
         count = len(session.scalars(select(OutboxMessage).where(OutboxMessage.item_id == year["CJHB-2026-00003"])).all())
     app.close()
     assert result.exit_code == 0 and count == 1
+
+
+def test_items_list_json_says_when_an_item_was_settled(config, year):
+    run(config, "queue", "settle", "CJHB-2026-00003", "--reason", "已电话告知单位")
+    record = json.loads(run(config, "items", "list", "--q", "CJHB-2026-00003", "--json").output)
+    assert record["settled_at"] is not None and record["resubmission_of"] is None
