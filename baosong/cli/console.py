@@ -169,7 +169,7 @@ def queue() -> None:
 @click.option("--json", "as_json", is_flag=True, help="每行输出一个 JSON 对象")
 @pass_app
 def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -> None:
-    """列出退回和待人工审核的条目（含涉密条目：命令行视为管理员）。"""
+    """列出待处理的条目：还没了结的退回和待人工审核（含涉密条目：命令行视为管理员）。已了结的用 items list --verdict settled 查看。"""
     from review.labels import VERDICTS, code_title
     from baosong.localtime import show
     from baosong.search import ItemFilters, search
