@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, select, true
+from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, defer, selectinload
 
 from baosong.localtime import day_start_utc
@@ -93,13 +93,14 @@ def _state(verdict: str):
 
 
 def _words(text: str):
-    """A 收件编号 finds its item; otherwise each word must appear in the title."""
+    """A whole 收件编号 finds its item; otherwise each word must appear in the title or the 收件编号
+    (a clerk who remembers only "00042" finds CJHB-2026-00042)."""
     if RECEIPT.fullmatch(text.strip()):
         return [Item.receipt == text.strip().upper()]
     conditions = []
     for word in text.split()[:MAX_WORDS]:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(Item.title.like(pattern, escape="\\"))
+        conditions.append(or_(Item.title.like(pattern, escape="\\"), Item.receipt.like(pattern.upper(), escape="\\")))
     return conditions
 
 

@@ -48,3 +48,7 @@ def test_an_underscore_in_a_word_is_taken_literally(sessions, titles):
 
 def test_a_receipt_number_in_lower_case_finds_its_item(sessions, titles):
     assert _titles(sessions, verdict="all", text="cjhb-2026-00004") == ["生态环境保护红线"]
+
+
+def test_the_end_of_a_receipt_number_finds_its_item(sessions, titles):
+    assert _titles(sessions, verdict="all", text="00003") == ["生态_保护红线"]
