@@ -26,6 +26,7 @@ from intake.autosubmitted import ROBOT_SENDER, robot_address
 from intake.message import ParsedMail
 from validators.findings import Finding, Severity, Verdict
 from validators.judgement import Judgement
+from validators.template import TITLE_PLACEHOLDER
 
 OUR_HEADER = "X-Baosong-Reply"  # marks our own replies, so one that comes back is recognised
 
@@ -344,7 +345,7 @@ def reply_context(
     return common | {
         "unit": clean_text(judgement.unit.name) if judgement.unit else "",
         "subject": clean_text(mail.subject if mail else "", 120),
-        "title": clean_text(title, 120),
+        "title": "" if title == TITLE_PLACEHOLDER else clean_text(title, 120),  # unfilled template: name the mail
         "errors": problems(judgement.findings, Severity.ERROR),
         "warnings": problems(judgement.findings, Severity.WARNING),
         "photo_count": len(judgement.photos),

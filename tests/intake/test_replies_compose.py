@@ -26,6 +26,7 @@ from intake.replies import (
 from intake.smtp_capture import SmtpCapture
 from tests.factories.replies import TITLE, judgement, stored_item
 from validators.findings import Finding, Severity, Verdict
+from validators.template import TITLE_PLACEHOLDER
 
 OFFICE = OfficeFacts("昌吉州生态环境局", "cjhbxx@example.cn", "传真或机要渠道", ("一事一报。",))
 RECEIVED = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
@@ -94,6 +95,15 @@ def test_accepted_reply_names_receipt_title_and_photo_count():
 def test_rejected_reply_reminds_the_template_rules_and_how_to_resubmit():
     text, _ = render(ReplyKind.REJECTED, judgement())
     assert "  · 一事一报。" in text and "直接回复本邮件，附上改好的 .docx 文件" in text
+
+
+def test_rejected_reply_to_an_unfilled_template_names_the_mail_not_the_placeholder_title():
+    unfilled = Finding("TEMPLATE_NOT_FILLED", Severity.ERROR, message="文档中仍是模板的提示文字。")
+    context = reply_context(ReplyKind.REJECTED, judgement(Verdict.REJECTED, [unfilled], subject="吉木萨尔县环境保护局信息"),
+                            receipt="CJHB-2026-00042", title=TITLE_PLACEHOLDER, office=OFFICE, received=RECEIVED,
+                            annotated=True)
+    text, _ = ReplyTemplates(BUNDLED_CONFIG, "A").render(ReplyKind.REJECTED, context)
+    assert TITLE_PLACEHOLDER not in text and "报送的邮件“吉木萨尔县环境保护局信息”未通过审核" in text
 
 
 def test_review_reply_says_no_action_is_needed():
