@@ -198,8 +198,8 @@ def samples(today: date) -> list[Sample]:
         [f"{d2}，准东经济技术开发区环境保护局对园区14家重点排污单位的自动监控设备运行情况进行检查，发现并督促整改问题5个。"],
     )
 
-    def name(item: Item) -> str:
-        return f"{item.unit}{item.title}.docx"
+    def name(item: Item) -> str:  # 单位+信息标题, the unit named once
+        return f"{item.title}.docx" if item.title.startswith(item.unit) else f"{item.unit}{item.title}.docx"
 
     two = [(f"{training.unit}信息一.docx", document(training)), (f"{training.unit}信息二.docx", document(water))]
     old_word = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
