@@ -4,7 +4,7 @@ one item per document, and no pictures pasted into it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from validators.case import PART_NAMES, Case, Hit, where
@@ -69,9 +69,12 @@ def template_not_filled(case: Case) -> Iterator[Hit]:
 _SUBHEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.．是]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十\d]+[部章节条])")
 _CAPTION = re.compile(r"\s*图[为片示：:]")
 MIN_ITEM_CHARACTERS = 30  # an item's own text, beyond its title: a date line or a 落款 is no item
+# Another item's title names its unit (奇台县环境保护局召开…) or is as long as a title; a heading
+# set like the title that does neither (强化燃煤锅炉监管) is a subheading of the one item.
+MIN_UNNAMED_TITLE_CHARACTERS = 20
 
 
-def _items(submission: Submission, today: date) -> list[Paragraph]:
+def _items(submission: Submission, today: date, names_a_unit: Callable[[str], bool] = lambda _text: True) -> list[Paragraph]:
     """The titles of the items in the document: each set like the document's title, not a numbered
     subheading or a caption, and followed by text of its own that names an exact date."""
     title = next((p for p in submission.paragraphs if p.index == submission.title_paragraph), None)
@@ -88,8 +91,13 @@ def _items(submission: Submission, today: date) -> list[Paragraph]:
             sections[-1][1].append(body[paragraph.index])
     return [
         heading
-        for heading, texts in sections
+        for number, (heading, texts) in enumerate(sections)
         if len(_MEANINGFUL.findall("".join(texts))) >= MIN_ITEM_CHARACTERS and explicit_dates("\n".join(texts), today)
+        and (
+            number == 0
+            or names_a_unit(heading.text)
+            or len(_MEANINGFUL.findall(heading.text)) >= MIN_UNNAMED_TITLE_CHARACTERS
+        )
     ]
 
 
@@ -97,7 +105,11 @@ def multiple_items(case: Case) -> Iterator[Hit]:
     """一事一报: two or more items, each with its own title, text and date, in one document."""
     if case.submission is None:
         return
-    items = _items(case.submission, case.today)
+    own_names = [name for name in (case.unit.names if case.unit else ()) if name]
+    items = _items(
+        case.submission, case.today,
+        lambda text: case.registry.mentioned_in(text) is not None or any(name in text for name in own_names),
+    )
     if len(items) >= 2:
         titles = [item.text.strip() for item in items]
         yield Hit(
