@@ -29,6 +29,8 @@ _SEPARATORS = r"\s,，;；、。（(【\[|/·"
 _OPENERS = "（(【["
 _CLOSERS = "）)】]"
 _VALUE_TRIM = " \t\u3000,，;；、。"
+_GAP = r"[ \t\u3000]*"  # spaces typed between a label's characters to line labels up (撰  稿  人：)
+_GAPS = re.compile(_GAP)
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,14 @@ class LabelSet:
     spaced: re.Pattern[str]  # a table cell "审核领导  李四" (label, spaces, value)
 
     def field_of(self, label: str) -> str:
-        return self.field_by_label[label]
+        return self.field_by_label[_GAPS.sub("", label)]
 
 
 def compile_labels(labels: Mapping[str, Sequence[str]]) -> LabelSet:
     """Patterns for the given field → label variants; the longest label wins at any position."""
     field_by_label = {label: name for name, variants in labels.items() for label in variants}
     ordered = sorted(field_by_label, key=len, reverse=True)
-    alternation = "|".join(re.escape(label) for label in ordered)
+    alternation = "|".join(_GAP.join(map(re.escape, label)) for label in ordered)  # "审 核 领 导" lines up
     label = rf"(?P<label>{alternation})[ \t\u3000]*[{_COLONS}]"
     return LabelSet(
         field_by_label=field_by_label,

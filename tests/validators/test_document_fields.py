@@ -54,6 +54,11 @@ def test_label_then_spaces_then_colon_is_accepted():
     assert _values(_document(TITLE, BODY[0], "审核领导 ：李四", "撰稿人 ：张三", "手机号 ：13912345678")) == EXPECTED
 
 
+def test_labels_spread_out_with_spaces_to_line_up_are_read():
+    lines = ("审 核 领 导：李四", "撰  稿  人：张三", "手\u3000\u3000机：13912345678")
+    assert _values(_document(TITLE, BODY[0], *lines)) == EXPECTED
+
+
 def test_short_labels_sharing_one_line_give_three_values():
     line = "审核：李四  撰稿：张三  手机：13912345678"
     assert _values(_document(TITLE, BODY[0], line)) == EXPECTED
