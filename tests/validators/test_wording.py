@@ -46,6 +46,12 @@ def test_well_known_proper_nouns_are_allowed(case_of):
     assert vague(case_of(body=["11月18日，今日头条和《今日说法》转载了该信息。", "今日说法栏目组来访。"])) == []
 
 
+def test_a_comparison_with_the_previous_month_or_week_is_not_a_finding(case_of):
+    body = ["12月3日，昌吉州环境监测站通报：11月优良天数比例为86.7%，较上月下降3.3个百分点，PM2.5浓度环比上月上升12.5%。",
+            "12月3日，奇台县环境保护局统计，11月第4周受理投诉12件，比上周减少3件，与上个月相比下降20%。"]
+    assert vague(case_of(body=body)) == []
+
+
 def test_inside_a_quoted_speech_it_is_only_a_warning(case_of):
     hits = vague(case_of(body=["11月18日，局长强调：“我局要抓好近期工作。”"]))
     assert {h.params["word"] for h in hits} == {"我局", "近期"}
