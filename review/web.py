@@ -355,7 +355,6 @@ def _routes():
             return response
         user = authenticate(db, name, password)
         if user is None:
-            db.commit()
             response = _page(request, "login.html", None, next=_safe_next(next), error="用户名或密码不正确。")
             response.status_code = 401
             return response
