@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from review.labels import code_title
@@ -39,12 +40,24 @@ def _evidence_text(evidence: dict[str, Any]) -> str:
     return "；".join(f"{key}={value}" for key, value in shown.items())
 
 
+def signoff_lines(fields: Mapping[str, str | None], field_names: Mapping[str, str], *, missing: str) -> list[str]:
+    """"审核领导：张三" for each sign-off field, in the organisation's own words."""
+    return [f"{label}：{fields.get(key) or missing}" for key, label in field_names.items()]
+
+
 def judgement_text(
-    source: str, judgement: Judgement, *, receipt: str | None = None, recorded: bool = True, verbose: bool = False
+    source: str,
+    judgement: Judgement,
+    *,
+    field_names: Mapping[str, str],
+    receipt: str | None = None,
+    recorded: bool = True,
+    verbose: bool = False,
 ) -> str:
     """A report a clerk or a unit's 信息员 can read in a terminal: each problem by its Chinese name and
     message; the internal code and the evidence's raw values only when `verbose`. Without `recorded`
-    (`baosong check`) nothing was registered, and the verdict does not say so."""
+    (`baosong check`) nothing was registered, and the verdict does not say so. The sign-off fields
+    are named as the organisation names them (`field_names`: 审核领导 / 审签人 …)."""
     names = VERDICT_NAMES if recorded else CHECK_NAMES
     lines = [f"【{source}】", f"  结论：{names.get(str(judgement.verdict), judgement.verdict)}"]
     if receipt:
@@ -53,9 +66,7 @@ def judgement_text(
     fields = judgement.fields
     if judgement.submission is not None:
         lines.append(f"  标题：{fields['title'] or '（无）'}")
-        lines.append(
-            f"  审核领导：{fields['reviewer'] or '（无）'}  撰稿人：{fields['author'] or '（无）'}  手机号：{fields['phone'] or '（无）'}"
-        )
+        lines.append("  " + "  ".join(signoff_lines(fields, field_names, missing="（无）")))
     if judgement.photos:
         lines.append("  照片：" + "、".join(f"{p.display_name}（{p.size:,} 字节）" for p in judgement.photos))
     if not judgement.findings:

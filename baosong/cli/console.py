@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from baosong.cli import AppContext, pass_app
 from baosong.db import transaction
 from baosong.models import Item
+from baosong.output import signoff_lines
 
 if TYPE_CHECKING:
     import uvicorn
@@ -213,8 +214,8 @@ def queue_show(app: AppContext, item_ref: str, as_json: bool) -> None:
         click.echo(f"状态：{VERDICTS[item.verdict]}  收件编号：{item.receipt or '—'}  "
                    f"单位：{summary['unit'] or '（未确定）'}")
         click.echo(f"发件人：{item.sender}  主题：{item.subject}")
-        for key, label in (("reviewer", "审核领导"), ("author", "撰稿人"), ("phone", "手机号")):
-            click.echo(f"{label}：{item.fields.get(key) or '（缺）'}")
+        for line in signoff_lines(item.fields, opened.organisation.checks.field_names, missing="（缺）"):
+            click.echo(line)
         for n, finding in enumerate(item.findings, start=1):
             click.echo(f"  {n}. [{code_title(finding.code)}] {finding.message}")
         if item.note:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Mapping
 
 import click
 
@@ -23,7 +24,7 @@ def _source(report, result) -> str:  # noqa: ANN001 - intake.imap.CycleReport / 
     return f"imap://{report.mailbox}/{report.folder};UIDVALIDITY={report.uidvalidity}/;UID={result.uid}"
 
 
-def _shower(as_json: bool):  # noqa: ANN202
+def _shower(as_json: bool, field_names: Mapping[str, str]):  # noqa: ANN202
     """A callback printing one line (JSON) or one block (text) per message as soon as it is done."""
 
     def show(report, result) -> None:  # noqa: ANN001
@@ -38,7 +39,7 @@ def _shower(as_json: bool):  # noqa: ANN202
         elif as_json:
             click.echo(json_line({"source": source, "verdict": outcome.verdict, "receipt": outcome.receipt, "repeated": True}))
         elif outcome.judgement is not None:
-            click.echo(judgement_text(source, outcome.judgement, receipt=outcome.receipt))
+            click.echo(judgement_text(source, outcome.judgement, field_names=field_names, receipt=outcome.receipt))
         else:
             verdict = VERDICT_NAMES.get(outcome.verdict or "", outcome.verdict)
             click.echo(f"{source}：与之前收到的邮件相同，不再重复登记（{verdict} {outcome.receipt or ''}）")
@@ -112,7 +113,7 @@ def poll(app: AppContext, once: bool, no_send: bool, as_json: bool) -> None:
             _show_sending(_send_replies(opened), as_json)
 
     if once:
-        report = poll_once(opened, on_message=_shower(as_json))
+        report = poll_once(opened, on_message=_shower(as_json, opened.organisation.checks.field_names))
         after_intake(report)
         if report.error:
             click.echo(f"本轮收件未完成：{report.error}（已收下的邮件不受影响，下次运行会接着处理）", err=True)
@@ -121,7 +122,7 @@ def poll(app: AppContext, once: bool, no_send: bool, as_json: bool) -> None:
     stop = threading.Event()
     click.echo("开始轮询邮箱（按 Ctrl+C 停止）……", err=True)
     try:
-        watch(opened, stop, idle=False, on_message=_shower(as_json), on_cycle=after_intake)
+        watch(opened, stop, idle=False, on_message=_shower(as_json, opened.organisation.checks.field_names), on_cycle=after_intake)
     except KeyboardInterrupt:
         stop.set()
 

@@ -88,3 +88,13 @@ def test_check_names_problems_in_chinese_without_internal_codes(tmp_path):
 def test_check_verbose_shows_the_codes(tmp_path):
     bad = _write(tmp_path, "奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item(author=None)))
     assert "MISSING_AUTHOR" in _run(tmp_path, "--verbose", bad).output
+
+
+def test_check_names_the_sign_off_fields_as_the_organisation_does(tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("BAOSONG_RULES_ORGANISATION", "C")
+    path = _write(tmp_path, "item.eml", mail("qitai@example.cn", "信息", date(2026, 11, 20),
+                  docs=[("奇台县环境保护局开展秋季大气污染防治专项检查.docx", document(_item()))]))
+
+    output = _run(tmp_path, str(path)).output
+
+    assert "审签人：" in output and "联系方式：" in output and "审核领导：" not in output
