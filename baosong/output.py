@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from review.labels import code_title
+from baosong.labels import code_title
 from validators.judgement import Judgement
 
 VERDICT_NAMES = {"accepted": "通过（已登记）", "rejected": "退回", "review": "待人工审核", "ignored": "不予处理"}

@@ -52,7 +52,7 @@ from review.csrf import SESSION_KEY as CSRF_KEY
 from review.csrf import csrf_token, require_csrf
 from review.forms import FORM_ERROR, Posted, clean_text, for_form, month_text, parse_month
 from review.highlight import highlight, located
-from review.labels import (
+from baosong.labels import (
     ACTIONS,
     CODES,
     actor_label,

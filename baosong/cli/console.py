@@ -171,7 +171,7 @@ def queue() -> None:
 @pass_app
 def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -> None:
     """列出待处理的条目：还没了结的退回和待人工审核（含涉密条目：命令行视为管理员）。已了结的用 items list --verdict settled 查看。"""
-    from review.labels import VERDICTS, code_title
+    from baosong.labels import VERDICTS, code_title
     from baosong.localtime import show
     from baosong.search import ItemFilters, search
 
@@ -197,7 +197,7 @@ def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -
 @pass_app
 def queue_show(app: AppContext, item_ref: str, as_json: bool) -> None:
     """显示一个条目的问题和署名信息。ITEM 是条目编号或收件编号。"""
-    from review.labels import VERDICTS, code_title
+    from baosong.labels import VERDICTS, code_title
 
     opened = _open(app)
     with opened.sessions() as session:

@@ -15,7 +15,7 @@ from baosong.cli import AppContext, pass_app
 from baosong.localtime import OFFICE_TZ, show
 from baosong.models import Item, utcnow
 from baosong.output import VERDICT_NAMES, json_line, judgement_json
-from review.labels import code_title
+from baosong.labels import code_title
 from baosong.pipeline import ingest
 from intake.mailheaders import arrival_time
 from intake.savedmail import read_capped, saved_mails

@@ -31,7 +31,7 @@ from intake.local_imap import LocalImapServer
 from intake.outbox import send_pending
 from intake.smtp_capture import SmtpCapture
 from review.auth import add_user
-from review.labels import code_title
+from baosong.labels import code_title
 from scoring.compute import compute_month
 from scoring.data import load_books
 from scoring.ledger import record_adoption
