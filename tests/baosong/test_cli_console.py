@@ -6,22 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from baosong.app import open_app
-from baosong.cli import main
 from baosong.db import transaction
 from baosong.models import AuditEntry, Item, Unit, User
 from baosong.settings import load_settings
 from tests.review.samples import vague_item
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    path = tmp_path / "baosong.toml"
-    path.write_text(f'[paths]\ndata = "{tmp_path / "data"}"\n', encoding="utf-8")
-    return path
+from tests.baosong.shell import run
 
 
 @pytest.fixture
@@ -38,10 +30,6 @@ def item_id(opened) -> int:
         session.add(unit)
         session.flush()
         return vague_item(opened.settings, session, unit_id=unit.id).id
-
-
-def run(config: Path, *args: str, stdin: str | None = None):
-    return CliRunner().invoke(main, ["--config", str(config), *args], input=stdin, env={"BAOSONG_DATABASE_URL": None})
 
 
 def test_user_add_reads_the_password_from_stdin(config, opened):

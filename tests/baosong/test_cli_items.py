@@ -6,22 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from baosong.app import open_app
-from baosong.cli import main
 from baosong.db import transaction
 from baosong.models import Unit
 from baosong.settings import load_settings
 from tests.review.year import add_year
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    path = tmp_path / "baosong.toml"
-    path.write_text(f'[paths]\ndata = "{tmp_path / "data"}"\n', encoding="utf-8")
-    return path
+from tests.baosong.shell import run
 
 
 @pytest.fixture
@@ -35,10 +27,6 @@ def year(config: Path) -> dict[str, int]:
         ids = add_year(app.settings, session, {unit.name: unit.id for unit in units})
     app.close()
     return ids
-
-
-def run(config: Path, *args: str):
-    return CliRunner().invoke(main, ["--config", str(config), *args], env={"BAOSONG_DATABASE_URL": None})
 
 
 def receipts(output: str) -> set[str]:

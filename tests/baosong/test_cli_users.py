@@ -13,17 +13,10 @@ from baosong.db import transaction
 from baosong.models import ConsoleSession, User, utcnow
 from baosong.settings import load_settings
 from review.auth import SessionPolicy, add_user, authenticate, open_session
-from tests.baosong.test_cli_console import run
+from tests.baosong.shell import run
 
 PASSWORD = "the first password"
 POLICY = SessionPolicy(lifetime=timedelta(hours=12), idle=timedelta(hours=2))
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    path = tmp_path / "baosong.toml"
-    path.write_text(f'[paths]\ndata = "{tmp_path / "data"}"\n', encoding="utf-8")
-    return path
 
 
 @pytest.fixture
