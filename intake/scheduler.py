@@ -52,6 +52,8 @@ def build_scheduler(app: App, stop: threading.Event, *, duplicates: DuplicateFin
             poll_once, "interval", seconds=mailbox.poll_seconds, args=(app,), kwargs={"duplicates": duplicates},
             id="intake", **jobs,
         )
+    if isinstance(duplicates, DuplicateStore):  # later workers and `baosong check` replay at most a day
+        scheduler.add_job(duplicates.save_snapshot, "interval", hours=24, id="duplicates-snapshot", max_instances=1)
     if app.settings.smtp.host and app.settings.replies.enabled:
         scheduler.add_job(_send_outbox, "interval", seconds=OUTBOX_SECONDS, args=(app,), id="outbox", **jobs)
     return scheduler
