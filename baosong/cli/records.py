@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from rich.progress import Progress
 from baosong.app import open_app
 from baosong.cli import AppContext, pass_app
 from baosong.localtime import OFFICE_TZ, show
-from baosong.models import Item, utcnow
+from baosong.db import transaction
+from baosong.models import AuditEntry, Item, utcnow
 from baosong.output import VERDICT_NAMES, json_line, judgement_json
 from baosong.labels import code_title
 from baosong.pipeline import ingest
@@ -48,14 +50,25 @@ def storage_problem(exc: OSError, data_dir: Path) -> str:
     callback=_office_time,
     help="把这些邮件都当作在此时间收到（北京时间，如 2026-01-15 09:30）；不填则按每封邮件自己的 Received/Date 时间",
 )
+@click.option(
+    "--no-reply",
+    is_flag=True,
+    help="不给报送单位发回复（导入以前已处理过的历史邮件时用）；退回的条目直接了结，不进待处理队列",
+)
 @click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON")
 @pass_app
-def import_mail(app: AppContext, paths: tuple[Path, ...], received_at: datetime | None, as_json: bool) -> None:
+def import_mail(
+    app: AppContext, paths: tuple[Path, ...], received_at: datetime | None, no_reply: bool, as_json: bool
+) -> None:
     """把 .eml 文件、装 .eml 的文件夹或 maildir 文件夹当作收到的邮件处理（登记、查重、排队回复）。
 
     每封邮件按它到达邮箱的时间（最新的 Received，其次 Date）计入当天和当月，可用 --received-at 指定。
+    导入历史邮件时加 --no-reply，以免给各单位补发几个月前的回复。
     """
-    opened = open_app(app.settings, seed_units=True)
+    settings = app.settings
+    if no_reply:  # history: the units were answered back then, by hand
+        settings = replace(settings, replies=replace(settings.replies, enabled=False))
+    opened = open_app(settings, seed_units=True)
     limit = opened.organisation.checks.max_message_bytes
     messages = saved_mails(paths)
     show_progress = sys.stderr.isatty() and not as_json and len(messages) > 1
@@ -81,6 +94,8 @@ def import_mail(app: AppContext, paths: tuple[Path, ...], received_at: datetime 
                 failed += 1
                 click.echo(f"{source}：处理失败（系统原因，已保存原始邮件，将重试）：{outcome.error}", err=True)
                 continue
+            if no_reply and not outcome.repeated and outcome.item_id is not None and outcome.verdict != "ignored":
+                _settle_history(opened, outcome.item_id)
             if as_json:
                 if outcome.judgement is not None:
                     record = judgement_json(source, outcome.judgement, receipt=outcome.receipt)
@@ -92,6 +107,18 @@ def import_mail(app: AppContext, paths: tuple[Path, ...], received_at: datetime 
                 verdict = VERDICT_NAMES.get(outcome.verdict or "", outcome.verdict)
                 click.echo(f"{source}：{verdict} {outcome.receipt or ''}{note}")
     sys.exit(1 if failed else 0)
+
+
+HISTORY_NOTE = "历史邮件导入（--no-reply），未给单位发回复"
+
+
+def _settle_history(opened, item_id: int) -> None:  # noqa: ANN001 - baosong.app.App
+    """An imported old mail got no reply: the item says why, and a rejected one does not wait for a clerk."""
+    with transaction(opened.sessions) as session:
+        item = session.get(Item, item_id)
+        session.add(AuditEntry(actor="system", action="no_reply", item_id=item_id, reason=HISTORY_NOTE, details={}))
+        if item is not None and item.verdict == "rejected" and item.settled_at is None:
+            item.settled_at = utcnow()
 
 
 @click.group()

@@ -18,7 +18,7 @@ from baosong.app import open_app
 from baosong.cli import main
 from baosong.cli.records import storage_problem
 from baosong.localtime import as_local
-from baosong.models import Item, RawMessage
+from baosong.models import Item, OutboxMessage, RawMessage
 from baosong.settings import BUNDLED_CONFIG, Settings
 from tests.factories.mail import Attachment
 from tests.intake.imap_helpers import submission
@@ -131,3 +131,34 @@ def test_receipt_year_follows_the_office_day_not_the_servers_clock(settings: Set
     result = _import(settings, "--received-at", "2026-01-01 07:00", str(history / "1.eml"))  # 2025-12-31 23:00 UTC
 
     assert result.exit_code == 0 and "CJHB-2026-" in result.output, result.output
+
+
+def _outbox_and_open_queue(settings: Settings) -> tuple[int, list[str]]:
+    app = open_app(settings)
+    with app.sessions() as session:
+        replies = len(session.scalars(select(OutboxMessage)).all())
+        waiting = [item.verdict for item in session.scalars(select(Item).where(Item.settled_at.is_(None), Item.verdict != "accepted"))]
+    app.close()
+    return replies, waiting
+
+
+def test_history_imported_with_no_reply_mails_nobody(settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    _saved(history, "1.eml", JANUARY, 1)
+    _saved(history, "2.eml", FEBRUARY, 2)
+
+    result = _import(settings, "--no-reply", str(history))
+
+    assert result.exit_code == 0, result.output
+    assert _outbox_and_open_queue(settings)[0] == 0
+
+
+def test_a_rejected_mail_imported_with_no_reply_does_not_wait_in_the_queue(settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    history.mkdir()
+    (history / "1.eml").write_bytes(b"Received: " + JANUARY.encode("ascii") + b"\r\n" + submission(1, attachments=[]))
+
+    result = _import(settings, "--no-reply", str(history))
+
+    assert result.exit_code == 0 and "退回" in result.output, result.output
+    assert _outbox_and_open_queue(settings) == (0, [])
