@@ -70,6 +70,7 @@ BACKOFF_LONGEST = timedelta(hours=1)
 DUE_STATES = (OutboxState.PENDING, OutboxState.RETRY)
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 
+DAILY_CAP_SUBJECT = "【提示】今日自动回复已达上限"
 SentLookup = Callable[[str], bool | None]  # Message-ID → found in the Sent folder? None: could not tell
 
 
@@ -215,7 +216,7 @@ def queue_reply(
         context = {"office": office, "cap": settings.replies.daily_cap}
         notice = _compose(
             settings, kind=ReplyKind.DAILY_CAP_NOTICE, recipient=recipient,
-            subject=reply_subject(mail.subject, None, kind), context=context, office=office,
+            subject=DAILY_CAP_SUBJECT, context=context, office=office,  # no outcome: this mail decides nothing
             in_reply_to=mail.message_id, references=references, now=now, automatic=True,
         )
         session.add(_row(ReplyKind.DAILY_CAP_NOTICE, item, recipient, notice, now, OutboxState.PENDING))

@@ -272,6 +272,14 @@ def test_daily_cap_holds_further_replies_after_one_notice(sessions, mail_setting
     ]
 
 
+def test_daily_cap_notice_says_what_it_is_in_its_subject_not_an_outcome(sessions, mail_settings):
+    for number in range(1, 4):
+        queue(sessions, mail_settings, judgement(), number=number)
+    with sessions() as session:
+        notice = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "daily_cap_notice"))
+        assert notice.subject.startswith("【提示】今日自动回复已达上限") and "【退回】" not in notice.subject
+
+
 def test_daily_cap_counts_per_recipient(sessions, mail_settings):
     for number in range(1, 4):
         queue(sessions, mail_settings, judgement(sender=f"unit{number}@example.cn"), number=number)
