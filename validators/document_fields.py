@@ -147,9 +147,16 @@ def name_and_number(value: str) -> tuple[str, str] | None:
 _PREAMBLE = re.compile(r"^\s*(?:(?:绝密|机密|秘密)\s*[★☆✩✭*]?.{0,8}|密\s*级\s*[:：].{0,12}|特急|加急|急件|平急)\s*$")
 
 
+# "报送单位：奇台县环境保护局  报送日期：2026年11月18日" above the title: the submission's details.
+_DETAILS = re.compile(
+    r"^\s*(?:报送|填报|来稿|供稿|发稿)?(?:单位|部门|日期|时间)\s*[:：]|^\s*(?:信息类别|信息类型|类别|编号|期号)\s*[:：]"
+)
+
+
 def is_preamble(text: str) -> bool:
-    """A classification or urgency mark printed above the title (机密★1年, 特急): not the title."""
-    return bool(_PREAMBLE.match(text))
+    """A classification or urgency mark (机密★1年, 特急) or the submission's details (报送单位：…)
+    printed above the title: not the title."""
+    return bool(_PREAMBLE.match(text) or _DETAILS.match(text))
 
 
 def looks_like_title(text: str) -> bool:

@@ -79,3 +79,18 @@ def test_title_label_cell_takes_the_next_cell():
 def test_classification_mark_above_the_title_is_not_the_title():
     submission = parse_docx(make_docx(title="机密★1年", paragraphs=["关于有关案件办理情况的报告", "11月18日，法规科对有关案件办理情况进行了梳理。"]))
     assert submission.title == "关于有关案件办理情况的报告"
+
+
+def test_submission_details_line_above_the_title_is_not_the_title():
+    document = docx.Document()
+    document.add_paragraph("报送单位：奇台县环境保护局    报送日期：2026年11月18日")
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph(BODY[0])
+    assert parse_docx(docx_bytes(document)).title == TITLE
+
+
+def test_place_and_colon_headline_is_still_a_title():
+    document = docx.Document()
+    document.add_paragraph("奇台县：秋季大气污染防治取得实效")
+    document.add_paragraph(BODY[0])
+    assert parse_docx(docx_bytes(document)).title == "奇台县：秋季大气污染防治取得实效"
