@@ -36,6 +36,11 @@ def accept(
         raise ActionError("请填写接收的理由")
     if item.unit_id is None:
         raise ActionError("请先设定报送单位，再接收")
+    if item.verdict == "ignored" and not (item.title or item.text):  # judged as not a submission: nothing was read
+        raise ActionError(
+            "这封邮件被判为“不予处理”，系统没有读取其中的文档，不能直接接收。如确为单位报送的信息，"
+            "请把发件邮箱登记到该单位的名录（“邮箱”列），再请单位重新发送。"
+        )
     before = item.verdict
     now = utcnow()
     item.verdict = "accepted"
