@@ -13,7 +13,26 @@ from validators.case import Case, Hit, size_text
 
 def auto_submitted(case: Case) -> Iterator[Hit]:
     if case.mail and case.mail.auto_submitted and not _registered_robot_with_word_file(case):
-        yield Hit(params={"reason": case.mail.auto_submitted}, evidence={"reason": case.mail.auto_submitted})
+        reason = case.mail.auto_submitted
+        yield Hit(params={"reason": _reason_text(reason, case.mail.sender)}, evidence={"reason": reason})
+
+
+def _reason_text(reason: str, sender: str) -> str:
+    """The signal intake/autosubmitted.py found, as a clerk reads it (the raw signal stays in evidence)."""
+    kind, _, value = reason.partition(":")
+    if reason.startswith(ROBOT_SENDER):
+        return f"发件地址 {sender} 是系统自动发信地址"
+    if kind == "auto-submitted":
+        return "邮件头标明是自动回复或自动发送（Auto-Submitted）"
+    if kind == "precedence":
+        return "邮件头标明是群发、邮件列表或自动回复邮件（Precedence）"
+    if kind == "subject":
+        return f"主题以“{value}”开头"
+    if kind == "return-path" or reason == "multipart/report":
+        return "退信或送达回执"
+    if kind.startswith("list-"):
+        return "邮件列表发出的邮件"
+    return "邮件头标明是自动发送"
 
 
 def _registered_robot_with_word_file(case: Case) -> bool:

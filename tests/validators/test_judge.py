@@ -72,6 +72,20 @@ def test_auto_submitted_is_ignored(ctx):
     assert codes(judgement) == {"AUTO_SUBMITTED"} and str(judgement.verdict) == "ignored"
 
 
+@pytest.mark.parametrize(
+    ("sender", "headers", "words"),
+    [
+        ("noreply@oa.example.cn", {}, "noreply@oa.example.cn"),
+        (SENDER, {"Auto-Submitted": "auto-replied"}, "自动回复"),
+        (SENDER, {"Precedence": "bulk"}, "群发"),
+    ],
+)
+def test_auto_submitted_says_why_in_chinese(ctx, sender, headers, words):
+    finding = next(f for f in submit(ctx, sender=sender, headers=headers).findings if f.code == "AUTO_SUBMITTED")
+    reason = finding.message.split("（", 1)[1].split("）", 1)[0]
+    assert words in reason and not any(token in reason for token in ("sender:", "auto-submitted:", "precedence:"))
+
+
 def test_unregistered_sender_without_word_file_is_not_a_submission(ctx):
     judgement = submit(ctx, sender="promo@example.org", docs=[])
     assert codes(judgement) == {"NOT_A_SUBMISSION"}
