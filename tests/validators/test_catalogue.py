@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from validators import catalogue
 from validators.findings import Finding, Severity, Verdict, decide
 
@@ -36,6 +38,12 @@ def test_messages_render_without_leftover_braces(messages):
         params = {name: "X" for name in template.placeholders()}
         text = catalogue.render(code, params, messages)
         assert "{" not in text and "}" not in text and "X" in text or not params
+
+
+@pytest.mark.parametrize("code", ["DUPLICATE", "POSSIBLE_DUPLICATE"])
+def test_duplicate_messages_say_registered_not_adopted(messages, code):
+    # 采用 is a publication's adoption (采用得分); the first report is only registered (已登记)
+    assert "已采用" not in messages[code].message and "已登记" in messages[code].message
 
 
 def test_decide_prefers_ignored_then_error_then_review():
