@@ -35,6 +35,7 @@ CORRUPT_REASONS = {
 
 
 # parser defects (intake.mailparse) meaning some of the mail could not be read → what the unit is told
+PHOTOS_ONLY = "（只附了照片：照片要和写好信息的 .docx 文件放在同一封邮件里发送）"
 UNREADABLE_MAIL = {
     "smime_encrypted": "（邮件已加密，系统无法解密读取其中的附件，请不要加密，直接发送）",
     "nesting_too_deep": "（邮件结构层层嵌套过深，系统无法完整读取，因此没有读取其中任何附件；请直接添加附件，不要多层转发）",
@@ -51,6 +52,8 @@ def no_docx(case: Case) -> Iterator[Hit]:
             evidence["defects"] = list(case.mail.defects)
         kinds = [defect.split(":")[0] for defect in case.mail.defects]
         why = next((UNREADABLE_MAIL[kind] for kind in kinds if kind in UNREADABLE_MAIL), "")
+        if not why and case.photos:  # 补发照片: the photos of an item, sent on their own
+            why = PHOTOS_ONLY
         yield Hit(params={"reason_text": why} if why else {}, evidence=evidence)
 
 

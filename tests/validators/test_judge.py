@@ -101,6 +101,12 @@ def test_unregistered_sender_with_word_file_is_judged(ctx):
     assert judgement.unit.name == UNIT and judgement.unit_source == "filename"
 
 
+def test_photos_sent_without_their_word_file_are_told_to_come_with_it(ctx, big_photo):
+    judgement = submit(ctx, docs=[], photos=[("河道垃圾清理现场.jpg", big_photo)])
+    finding = next(f for f in judgement.findings if f.code == "NO_DOCX")
+    assert "只附了照片" in finding.message and "同一封邮件" in finding.message
+
+
 def test_legacy_doc_is_rejected(ctx):
     old = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
     judgement = submit(ctx, docs=[], others=[("奇台县环境保护局信息.doc", old, ("application", "msword"))])
