@@ -11,6 +11,7 @@ from baosong.localtime import OFFICE_TZ
 from validators.case import Case, Hit
 from validators.numerals import arabic_numerals
 from validators.tags import case_tags
+from validators.template import BODY_PLACEHOLDERS
 
 _DATES = (
     # (YYYY年)M月D日: 11月4日, 2026年11月4日 (and so 十一月四日 once its numerals are Arabic)
@@ -63,6 +64,8 @@ def explicit_dates(text: str, today: date) -> list[date]:
 def no_explicit_date(case: Case) -> Iterator[Hit]:
     if case.submission is None or not case.rules.require_explicit_date or not case.submission.body:
         return
+    if any(p.text.strip() in BODY_PLACEHOLDERS for p in case.submission.body):
+        return  # the template's own body text: TEMPLATE_NOT_FILLED asks for the whole body
     if not explicit_dates(case.submission.body_text, case.today):
         yield Hit(params={"example": f"{case.today.month}月{case.today.day}日"})
 

@@ -197,6 +197,10 @@ def test_template_filled_in_with_its_notes_box_left_in_is_accepted(ctx):
     assert judgement.findings == [] and judgement.fields["title"] == TEMPLATE_TITLE
 
 
+def test_a_body_still_holding_the_template_text_is_not_also_told_to_add_a_date(ctx):
+    assert "NO_EXPLICIT_DATE" not in codes(check_docx(ctx, make_blank_template(title=TEMPLATE_TITLE)))
+
+
 def test_the_file_name_suggested_for_a_blank_template_is_no_placeholder(ctx):
     finding = next(f for f in check_docx(ctx, make_blank_template()).findings if f.code == "FILENAME_FORMAT")
     assert finding.params["expected"] == f"{UNIT}信息标题.docx"
