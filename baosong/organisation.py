@@ -61,6 +61,7 @@ class CheckRules:
     name: str
     short_name: str
     mailbox: str
+    signature: str  # the office that receives items and signs replies, by its full name
     secure_channel: str
     receipt_prefix: str
     severity: dict[str, Severity]
@@ -98,6 +99,7 @@ def _checks_from(data: dict[str, Any], config_dir: Path) -> CheckRules:
             name=data["name"],
             short_name=data.get("short_name", data["name"]),
             mailbox=data.get("mailbox", ""),
+            signature=data.get("signature", data["name"]),
             secure_channel=data.get("secure_channel", "机要渠道"),
             receipt_prefix=data["receipt_prefix"],
             severity={code: Severity(value) for code, value in severities.items() if value != OFF},

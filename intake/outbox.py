@@ -180,7 +180,7 @@ def _annotated_docx(judgement: Judgement) -> tuple[FileAttachment, ...]:
 
 def _office(settings: Settings, organisation_name: str) -> OfficeFacts:
     facts = office_facts(load_organisation(settings.config_dir, settings.rules.organisation).checks)
-    return OfficeFacts(organisation_name or facts.name, facts.mailbox, facts.secure_channel, facts.reminder)
+    return OfficeFacts(organisation_name or facts.name, facts.signature, facts.mailbox, facts.secure_channel, facts.reminder)
 
 
 def queue_reply(

@@ -296,6 +296,7 @@ class OfficeFacts:
     """What replies say about the receiving office, from its organisation's configuration."""
 
     name: str
+    signature: str  # the office that signs replies (checks.toml `signature`)
     mailbox: str = ""
     secure_channel: str = "传真或机要渠道"
     reminder: tuple[str, ...] = ()
@@ -306,7 +307,7 @@ def _size_text(size: int) -> str:
 
 
 def office_facts(rules: CheckRules) -> OfficeFacts:
-    """The office's name, mailbox, secure channel and a reminder of the template rules it sets (only those)."""
+    """The office's name, signature, mailbox, secure channel and a reminder of the template rules it sets (only those)."""
     labels = [rules.labels[name][0] for name in rules.required_fields if rules.labels.get(name)]
     vague = [*rules.vague.place[:2], *rules.vague.time[:2]]
     on = {code for code in ("PHOTO_IN_BODY", "PHOTO_TOO_SMALL", "VAGUE_WORDING", "FILENAME_FORMAT") if code not in rules.disabled}
@@ -322,7 +323,7 @@ def office_facts(rules: CheckRules) -> OfficeFacts:
         reminder.append(f"不用{quoted}等模糊表述，写明单位全称和具体日期（×月×日）。")
     if "FILENAME_FORMAT" in on:
         reminder.append("文件名按“单位+信息标题”命名。")
-    return OfficeFacts(rules.name, rules.mailbox, rules.secure_channel, tuple(reminder))
+    return OfficeFacts(rules.name, rules.signature, rules.mailbox, rules.secure_channel, tuple(reminder))
 
 
 def _chinese_date(moment: datetime) -> str:

@@ -28,7 +28,7 @@ from tests.factories.replies import TITLE, judgement, stored_item
 from validators.findings import Finding, Severity, Verdict
 from validators.template import TITLE_PLACEHOLDER
 
-OFFICE = OfficeFacts("昌吉州生态环境局", "cjhbxx@example.cn", "传真或机要渠道", ("一事一报。",))
+OFFICE = OfficeFacts("昌吉州生态环境局", "昌吉州生态环境局", "cjhbxx@example.cn", "传真或机要渠道", ("一事一报。",))
 RECEIVED = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
 CLASSIFIED = Finding("CLASSIFIED_MARKING", Severity.ERROR, message="文档带有密级标识。")
 DUPLICATE = Finding(
