@@ -19,7 +19,7 @@ from baosong.models import User
 from baosong.search import RECEIPT
 from review.forms import clean_text
 from review.web import Csrf, CurrentUser, Db, _back, _flash, _int, _page, _state, _today
-from scoring.batch import AdoptionRow, BatchError, read_rows, record_batch
+from scoring.batch import AdoptionRow, BatchError, late_proofs, read_rows, record_batch
 
 ROWS, MAX_ROWS = 10, 500
 COLUMNS = ("item", "outlet", "adopted_on", "proof_received_on", "note")  # one input of each per row
@@ -37,10 +37,14 @@ def _view(
     )
 
 
-def _record(request: Request, db: Session, user: User, rows: list[AdoptionRow], source: str) -> int:
-    recorded = record_batch(db, _state(request).ruleset, rows, actor=user.name, source=source)
+def _record(request: Request, db: Session, user: User, rows: list[AdoptionRow], source: str, done: str) -> None:
+    """Record every row (BatchError: none), then say how many, and which proofs came too late to score."""
+    ruleset = _state(request).ruleset
+    recorded = record_batch(db, ruleset, rows, actor=user.name, source=source)
+    late = late_proofs(ruleset, recorded)
     db.commit()
-    return len(recorded)
+    text = f"{done}登记 {len(recorded)} 条采用，每条都记入了操作记录。"
+    _flash(request, " ".join([text, *late]), "warn" if late else "ok")
 
 
 async def _rows_form(request: Request) -> FormData:
@@ -67,13 +71,12 @@ def routes() -> APIRouter:
             receipt, title = (named, "") if RECEIPT.fullmatch(named) else ("", named)
             rows.append(AdoptionRow(line, receipt, title, *rest))
         try:
-            done = _record(request, db, user, rows, "管理台批量登记")
+            _record(request, db, user, rows, "管理台批量登记", "已")
         except BatchError as exc:
             db.rollback()
             response = _view(request, user, rows, exc.problems)
             response.status_code = 422
             return response
-        _flash(request, f"已登记 {done} 条采用，每条都记入了操作记录。")
         return _back("/books/adoptions")
 
     @router.post("/books/adoptions/sheet", dependencies=Csrf)
@@ -88,14 +91,13 @@ def routes() -> APIRouter:
             path = Path(tmp) / f"sheet{Path(name).suffix.lower()}"
             path.write_bytes(sheet.file.read())
             try:
-                done = _record(request, db, user, read_rows(path), name)
+                _record(request, db, user, read_rows(path), name, f"已从「{name}」")
             except BatchError as exc:
                 db.rollback()
                 problems = [f"第 {line} 行：{'；'.join(wrong)}" for line, wrong in sorted(exc.problems.items())]
                 response = _view(request, user, blank, sheet_problems=[f"「{name}」没有登记任何采用：", *problems])
                 response.status_code = 422
                 return response
-        _flash(request, f"已从「{name}」登记 {done} 条采用，每条都记入了操作记录。")
         return _back("/books/adoptions")
 
     return router

@@ -73,6 +73,7 @@ from scoring.ledger import (
     NeedsConfirmation,
     deliver_commission,
     find_item,
+    late_proof_warning,
     record_adjustment,
     record_adoption,
     record_commission,
@@ -656,6 +657,7 @@ def _routes():
                                     actor=user.name),
             done=f"已登记：本条信息被「{chosen}」采用。", back=f"/items/{item_id}#books",
             again=lambda: _item_view(request, db, user, item, posted),
+            warn=lambda adoption: late_proof_warning(ruleset, adoption),
         )
 
     @router.post("/items/{item_id:dbid}/endorsements", dependencies=Csrf)
@@ -787,14 +789,16 @@ def _routes():
 
 def _record(
     request: Request, db: Session, posted: Posted, record: Callable[[], Any], *,
-    done: str, back: str, again: Callable[[], HTMLResponse],
+    done: str, back: str, again: Callable[[], HTMLResponse], warn: Callable[[Any], str] = lambda _: "",
 ) -> Response:
-    """Write a ledger entry from a valid form (303 back); show the form again with its errors (422)."""
+    """Write a ledger entry from a valid form (303 back, with `warn`'s caution on the new entry if
+    any); show the form again with its errors (422)."""
     if posted.ok:
         try:
-            record()
+            entry = record()
             db.commit()
-            _flash(request, done)
+            caution = warn(entry)
+            _flash(request, f"{done}{caution}", "warn" if caution else "ok")
             return _back(back)
         except LedgerError as exc:
             db.rollback()

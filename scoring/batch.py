@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from baosong.models import Adoption, Item
 from baosong.oa_import import OaImportError, parse_date, read_sheet_values, sheet_records
-from scoring.ledger import LedgerError, record_adoption
+from scoring.ledger import LedgerError, late_proof_warning, record_adoption
 from scoring.ruleset import RuleSet
 
 ITEM_COLUMNS = ("收件编号", "标题")  # either names the item
@@ -123,6 +123,16 @@ def record_batch(session: Session, ruleset: RuleSet, rows: list[AdoptionRow], *,
     if problems:
         raise BatchError(problems)
     return recorded
+
+
+def late_proofs(ruleset: RuleSet, recorded: list[Adoption]) -> list[str]:
+    """One line per adoption just recorded whose proof came after the deadline (it will not score)."""
+    lines = []
+    for adoption in recorded:
+        warning = late_proof_warning(ruleset, adoption)
+        if warning:
+            lines.append(f"信息 {adoption.item.receipt or adoption.item_id}（{adoption.outlet}）：{warning}")
+    return lines
 
 
 def _items(session: Session, rows: list[AdoptionRow]) -> dict[object, Item | str]:

@@ -312,10 +312,17 @@ def _first_of_next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def missed_proof_deadline(adopted_on: date, proof_on: date | None, day: int) -> date | None:
+    """The deadline that proof of publication came after (逾期不予计分); None when it came in time."""
+    deadline = proof_deadline(adopted_on, day)
+    if deadline is None or proof_on is None or proof_on <= deadline:
+        return None
+    return deadline
+
+
 def adoption_counts(adoption: AdoptionRecord, ruleset: RuleSet) -> bool:
     """False when proof of publication came after the rule set's deadline (逾期不予计分)."""
-    deadline = proof_deadline(adoption.on, ruleset.proof_deadline_day)
-    return deadline is None or adoption.proof_on is None or adoption.proof_on <= deadline
+    return missed_proof_deadline(adoption.on, adoption.proof_on, ruleset.proof_deadline_day) is None
 
 
 def item_points(ruleset: RuleSet, category: str, outlets: Iterable[str], levels: Iterable[str]) -> dict[str, float]:
@@ -761,6 +768,7 @@ __all__ = [
     "UnitYear",
     "YearReport",
     "adoption_counts",
+    "missed_proof_deadline",
     "compute_month",
     "compute_year",
     "item_points",

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.models import Adjustment, Adoption, AuditEntry, Commission, Endorsement, Item, Unit, utcnow
+from scoring.compute import missed_proof_deadline
 from scoring.data import local_date
 from scoring.ruleset import RuleSet
 
@@ -126,6 +127,17 @@ def record_adoption(
         details["proof_received_on"] = proof_received_on.isoformat()
     _audit(session, actor, "adopt", note, details, item.id)
     return adoption
+
+
+def late_proof_warning(ruleset: RuleSet, adoption: Adoption) -> str:
+    """What a clerk is told on recording an adoption whose proof came after the rule set's
+    deadline ("" when in time): it stays on the books, scores nothing and the 通报 criticises it."""
+    deadline = missed_proof_deadline(adoption.adopted_on, adoption.proof_received_on, ruleset.proof_deadline_day)
+    if deadline is None:
+        return ""
+    return (f"注意：刊发证明 {adoption.proof_received_on} 才收到，晚于报送期限 {deadline}"
+            f"（每月{ruleset.proof_deadline_day}日前），按规则这条采用不计分、不计入采用数，"
+            f"{deadline.year}年{deadline.month}月的通报将把它列入通报批评。")
 
 
 def record_endorsement(

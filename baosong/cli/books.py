@@ -21,6 +21,7 @@ from scoring.ledger import (
     deliver_commission,
     find_item,
     find_unit,
+    late_proof_warning,
     record_adjustment,
     record_adoption,
     record_commission,
@@ -95,8 +96,11 @@ def adopt(app: AppContext, item_ref: str, outlet: str, adopted, proof, proof_fil
                 "outlet": row.outlet,
                 "adopted_on": row.adopted_on.isoformat(),
                 "proof_received_on": row.proof_received_on.isoformat() if row.proof_received_on else None,
+                "late_proof": late_proof_warning(ruleset, row),
             }
             text = f"已登记：信息 {item.receipt or item.id}（{item.title}）被「{row.outlet}」采用，刊发日期 {row.adopted_on}。"
+            if payload["late_proof"]:
+                text += f"\n{payload['late_proof']}"
     except LedgerError as exc:
         raise click.ClickException(str(exc)) from exc
     _emit(as_json, payload, text)

@@ -58,13 +58,14 @@ def adoptions(app: AppContext, path: Path, as_json: bool) -> None:
     有任何一行不对就一条也不登记，并按行列出问题（退出码 1）。
     """
     from baosong.cli.books import _open
-    from scoring.batch import BatchError, read_rows, record_batch
+    from scoring.batch import BatchError, late_proofs, read_rows, record_batch
 
     opened, ruleset = _open(app)
     try:
         with transaction(opened.sessions) as session:
             recorded = record_batch(session, ruleset, read_rows(path), actor=_actor(), source=path.name)
             ids = [row.id for row in recorded]
+            late = late_proofs(ruleset, recorded)
     except BatchError as exc:
         problems = {str(line): wrong for line, wrong in sorted(exc.problems.items())}
         if as_json:
@@ -75,9 +76,12 @@ def adoptions(app: AppContext, path: Path, as_json: bool) -> None:
                 click.echo(f"  第 {line} 行：{'；'.join(wrong)}", err=True)
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps({"file": path.name, "adoptions": ids, "problems": {}}, ensure_ascii=False))
+        click.echo(json.dumps({"file": path.name, "adoptions": ids, "problems": {}, "late_proofs": late},
+                              ensure_ascii=False))
     else:
         click.echo(f"已从 {path.name} 登记 {len(ids)} 条采用。")
+        for line in late:
+            click.echo(f"  {line}")
 
 
 @books.command("correct")

@@ -66,6 +66,15 @@ def test_an_uploaded_sheet_is_recorded(clerk, sessions, accepted_item):
     assert response.status_code == 303 and _count(sessions) == 1
 
 
+def test_an_uploaded_sheet_names_the_rows_whose_proof_came_too_late_to_score(clerk, sessions, accepted_item):
+    receipt = _receipt(sessions, accepted_item)
+    data = _sheet((receipt, "", OUTLET, "2026-11-10", "2026-11-28"), (receipt, "", "州局微信平台", "2026-11-10", "2026-11-20"))
+    html = clerk.post("/books/adoptions/sheet", data={"csrf_token": token_of(clerk, "/books/adoptions")},
+                      files={"sheet": ("十一月采用.xlsx", data)}, follow_redirects=True).text
+    assert "已从「十一月采用.xlsx」登记 2 条采用" in html
+    assert f"信息 {receipt}（{OUTLET}）：注意：刊发证明 2026-11-28 才收到" in html and "州局微信平台）：" not in html
+
+
 def test_an_uploaded_sheet_with_a_bad_row_lists_it_by_row(clerk, sessions, accepted_item):
     data = _sheet(("", TITLE, OUTLET, "2026-03-19", ""), ("", TITLE, "人民日报海外版", "2026-03-19", ""))
     response = clerk.post("/books/adoptions/sheet", data={"csrf_token": token_of(clerk, "/books/adoptions")},

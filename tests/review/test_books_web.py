@@ -110,6 +110,20 @@ def test_an_adoption_whose_proof_came_after_the_25th_is_listed_as_not_counting(c
     assert "证明逾期，不计分" in clerk.get(f"/items/{accepted_item}").text
 
 
+def test_recording_an_adoption_with_late_proof_warns_that_it_will_not_score(clerk, accepted_item):
+    adopt(clerk, accepted_item, adopted_on="2026-11-10", proof_received_on="2026-11-28")
+    html = clerk.get(f"/items/{accepted_item}").text
+    assert 'class="flash flash-warn"' in html
+    assert "刊发证明 2026-11-28 才收到，晚于报送期限 2026-11-25" in html and "不计分" in html
+    assert "2026年11月的通报将把它列入通报批评" in html
+
+
+def test_recording_an_adoption_with_proof_in_time_gives_no_warning(clerk, accepted_item):
+    adopt(clerk, accepted_item, adopted_on="2026-11-10", proof_received_on="2026-11-25")
+    html = clerk.get(f"/items/{accepted_item}").text
+    assert 'class="flash flash-ok"' in html and "晚于报送期限" not in html
+
+
 def test_an_adoption_of_an_item_not_accepted_shows_the_ledger_refusal_as_422(clerk, sessions, item_id):
     response = clerk.post(f"/items/{item_id}/adoptions", data={
         "csrf_token": token_of(clerk), "outlet": OUTLET, "adopted_on": "2026-03-19", "proof_received_on": "2026-03-19"})

@@ -44,6 +44,13 @@ def test_adopt_json_reports_the_recorded_adoption(config_file: Path, county_item
     assert (payload["item"], payload["outlet"], payload["proof_received_on"]) == (county_item, "州党委政府信息刊物", "2026-03-06")
 
 
+def test_adopt_with_late_proof_warns_that_it_will_not_score(config_file: Path, county_item: int) -> None:
+    result = _run(config_file, "adopt", str(county_item), "--outlet", "昌吉信息", "--date", "2026-11-10",
+                  "--proof-date", "2026-11-28")
+    assert result.exit_code == 0, result.output
+    assert "刊发证明 2026-11-28 才收到，晚于报送期限 2026-11-25（每月25日前），按规则这条采用不计分" in result.output
+
+
 def test_adopt_with_unknown_item_says_so_in_chinese(config_file: Path, county_item: int) -> None:
     result = _run(config_file, "adopt", "99999", "--outlet", "昌吉信息")
     assert result.exit_code == 1 and "找不到信息「99999」" in result.output
