@@ -57,6 +57,7 @@ from intake.replies import (
     reply_kind,
     reply_subject,
     valid_address,
+    with_sender,
 )
 from intake.smtp_answers import Meaning
 from intake.smtp_send import Attempt, Outcome, deliver
@@ -368,6 +369,7 @@ def _claim_next(sessions: sessionmaker[Session], settings: Settings, now: dateti
             return None
         if row.eml is None:
             _compose_followup(row, settings, now)
+        row.eml = with_sender(row.eml, settings.smtp_sender)  # queued before [smtp] sender was set or changed
         row.state, row.attempts, row.sending_at = OutboxState.SENDING, row.attempts + 1, now
         null_sender = row.automatic and settings.replies.null_sender
         return Claim(row.id, row.eml, "" if null_sender else settings.smtp_sender, row.recipient)

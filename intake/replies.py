@@ -14,6 +14,7 @@ from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import format_datetime, make_msgid
 from enum import StrEnum
 from pathlib import Path
@@ -289,6 +290,25 @@ def build_message(envelope: Envelope, text: str, html: str) -> EmailMessage:
             filename=clean_text(attachment.filename, limit=120) or "attachment",
         )
     return message
+
+
+_FROM_LINE = re.compile(rb"^From:[^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*", re.IGNORECASE | re.MULTILINE)
+
+
+def with_sender(eml: bytes, sender: str) -> bytes:
+    """A stored reply whose From names `sender`: the SMTP account it goes out through is the one at
+    sending time, not when it was queued (NetEase refuses a From other than its login: 553). Only
+    the From header changes, keeping its display name; the Message-ID and the body stay as stored."""
+    head, blank, body = eml.partition(b"\r\n\r\n")
+    current = BytesHeaderParser(policy=policy.SMTP).parsebytes(head + blank)["From"]
+    addresses = current.addresses if current is not None else ()
+    if not blank or (addresses and addresses[0].addr_spec.lower() == sender.lower()):
+        return eml
+    header = EmailMessage(policy=policy.SMTP)
+    header["From"] = Address(display_name=addresses[0].display_name if addresses else "", addr_spec=sender)
+    line = header.as_bytes().partition(b"\r\n\r\n")[0] + b"\r\n"
+    block, found = _FROM_LINE.subn(lambda _: line, head + b"\r\n", count=1)
+    return (block if found else line + block) + b"\r\n" + body
 
 
 @dataclass(frozen=True)

@@ -229,3 +229,13 @@ def test_every_due_reply_goes_out_in_one_pass(sessions, mail_settings, smtp):
     with sessions() as session:
         states = set(session.scalars(select(OutboxMessage.state)))
     assert (len(smtp.messages), states) == (3, {OutboxState.SENT})
+
+
+def test_reply_queued_before_the_sender_was_set_goes_out_from_the_current_sender(sessions, mail_settings, smtp):
+    unset = replace(mail_settings, smtp=replace(mail_settings.smtp, sender=""))  # `baosong init`, no [smtp] yet
+    row_id = queue_rejection(sessions, unset)
+    queued = outbox_row(sessions, row_id)
+    send_pending(sessions, mail_settings)
+    sent = smtp.messages[0].message
+    assert b"baosong@reply.cjhb.example.cn" in queued.eml
+    assert (sent["From"].addresses[0].addr_spec, sent["Message-ID"]) == (SENDER, queued.message_id)
