@@ -224,6 +224,11 @@ class MonthReport:
     def adopted(self) -> int:
         return sum(row.adopted for row in self.units)
 
+    @property
+    def submitting_units(self) -> int:
+        """How many units had at least one item accepted (报送) in the period."""
+        return sum(1 for row in self.units if row.submitted)
+
     def silent_units(self) -> list[UnitMonth]:
         """未报送信息的单位: units that sent nothing this month (a unit whose mail was rejected did send)."""
         return [row for row in self.units if row.received == 0]

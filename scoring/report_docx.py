@@ -238,7 +238,7 @@ def summary_paragraphs(report: MonthReport) -> list[str]:
         f"{g.name}信息{this}得分{format_points(sum(r.scores[g.name].month for r in report.units))}分" for g in ruleset.groups
     )
     paragraphs = [
-        f"{report.period_label}，{len(report.units)}个单位共报送信息{report.submitted}条，"
+        f"{report.period_label}，{len(report.units)}个单位中有{report.submitting_units}个单位报送信息，共{report.submitted}条，"
         f"被各级刊物和媒体采用{report.adopted}条，{scores}。"
     ]
     silent = report.silent_units()

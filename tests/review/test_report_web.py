@@ -84,7 +84,7 @@ def test_the_month_before_the_adoption_shows_no_points(clerk, adopted):
 
 
 def test_the_summary_names_the_months_totals(clerk, adopted):
-    assert "共报送信息1条，被各级刊物和媒体采用1条" in clerk.get("/report?month=2026-03").text
+    assert "中有1个单位报送信息，共1条，被各级刊物和媒体采用1条" in clerk.get("/report?month=2026-03").text
 
 
 @pytest.mark.parametrize("month", ["2026-13", "三月", "../../etc/passwd", "1999-01"])

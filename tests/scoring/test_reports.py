@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from scoring.chart import charted_groups, cjk_font, render_progress_chart
 from scoring.compute import MonthReport, compute_month, compute_year
 from scoring.publish import chart_filename, month_basename, write_month_reports, write_year_reports
-from scoring.report_docx import format_points, row_values, table_columns, total_values
+from scoring.report_docx import format_points, row_values, summary_paragraphs, table_columns, total_values
 from scoring.ruleset import UNCLASSED
 from tests.scoring.builders import YEAR, Ledger, ruleset
 
@@ -66,9 +66,20 @@ def test_word_title_uses_an_east_asian_font(written: dict[str, Path]) -> None:
 
 def test_word_summary_names_totals_and_units_that_sent_nothing(written: dict[str, Path]) -> None:
     text = "\n".join(p.text for p in Document(str(written[".docx"])).paragraphs)
-    assert "4个单位共报送信息10条，被各级刊物和媒体采用3条" in text
+    assert "4个单位中有2个单位报送信息，共10条，被各级刊物和媒体采用3条" in text
     assert "本月未报送信息的单位（2个）：阜康市环境保护局、昌吉州环境监测站。" in text
     assert "每月25日前报送，逾期不予计分" in text
+
+
+def test_the_summary_counts_only_units_with_an_accepted_item_as_submitting() -> None:
+    ledger = Ledger()
+    sender = ledger.unit("昌吉市环境保护局", "县市环保局")
+    rejected_only = ledger.unit("阜康市环境保护局", "县市环保局")
+    ledger.unit("昌吉州环境监测站", "直属单位")
+    ledger.items_for(sender, date(YEAR, 3, 4), 2)
+    ledger.item(rejected_only, date(YEAR, 3, 5), accepted=False)
+    [first, *_] = summary_paragraphs(compute_month(ruleset("A"), ledger.books(), YEAR, 3))
+    assert first.startswith(f"{YEAR}年3月，3个单位中有1个单位报送信息，共2条，")
 
 
 def test_word_tables_match_the_computation_cell_by_cell(a_report: MonthReport, written: dict[str, Path]) -> None:
