@@ -56,6 +56,7 @@ from intake.replies import (
     reply_recipient,
     reply_kind,
     reply_subject,
+    unverified_sender_reason,
     valid_address,
     with_sender,
 )
@@ -190,14 +191,16 @@ def queue_reply(
     """Queue the one automatic reply to a judged message, in the caller's transaction.
 
     None when no reply is due: replies disabled, ignored mail, automatic mail or our own reply
-    coming back, no valid address. Over the recipient's daily cap the reply is kept "held" for a
+    coming back, a registered From the receiving server did not vouch for, no valid address. Over the recipient's daily cap the reply is kept "held" for a
     clerk, and the first time that day a short notice goes out instead.
     """
     mail = judgement.mail
     kind = reply_kind(judgement)
     if not settings.replies.enabled or kind is None or mail is None:
         return None
-    reason = refusal_reason(mail, our_domain=settings.replies.message_id_domain, our_address=settings.smtp_sender)
+    reason = refusal_reason(
+        mail, our_domain=settings.replies.message_id_domain, our_address=settings.smtp_sender
+    ) or unverified_sender_reason(judgement)
     chosen = reply_recipient(judgement)
     recipient = chosen.address
     if reason or recipient is None:

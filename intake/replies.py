@@ -122,6 +122,18 @@ def refusal_reason(mail: ParsedMail, *, our_domain: str, our_address: str) -> st
     return None
 
 
+UNVERIFIED_SENDER = (
+    "收件服务器未能证实这封邮件确由登记的单位邮箱发出（SPF/DKIM/DMARC 未通过），可能是他人冒用该地址，"
+    "未自动回复；核实后接收或退回时，可选择邮件通知报送单位"
+)
+
+
+def unverified_sender_reason(judgement: Judgement) -> str | None:
+    """Why a mail whose registered From the receiving server did not vouch for gets no automatic
+    reply: it very likely did not come from that address, so its owner is told nothing yet."""
+    return UNVERIFIED_SENDER if judgement.has("SENDER_NOT_AUTHENTICATED") else None
+
+
 def reply_kind(judgement: Judgement) -> ReplyKind | None:
     """The reply a verdict calls for; None for ignored mail."""
     if judgement.verdict == Verdict.IGNORED:

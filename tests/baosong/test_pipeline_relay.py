@@ -124,3 +124,12 @@ def test_registered_no_reply_address_is_judged_unanswered_and_the_item_says_why(
         audit = select(AuditEntry.reason).where(AuditEntry.item_id == item.id, AuditEntry.action == "no_reply")
         notes = list(session.scalars(audit))
     assert (item.verdict, report.sent, len(notes)) == ("accepted", 0, 1) and "no-reply@oa.example.cn" in notes[0]
+
+
+def test_forged_unit_mail_gets_no_reply_and_the_item_says_why(app, smtp):
+    outcome = ingest(app, submission("qitai@example.cn", auth=FORGED_AUTH, linked=False), source="import")
+    report = send_pending(app.sessions, app.settings)
+    with app.sessions() as session:
+        audit = select(AuditEntry.reason).where(AuditEntry.item_id == outcome.item_id, AuditEntry.action == "no_reply")
+        notes = list(session.scalars(audit))
+    assert (report.sent, smtp.messages, len(notes)) == (0, [], 1) and "冒用" in notes[0]
