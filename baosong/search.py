@@ -80,6 +80,13 @@ def in_queue():
     return and_(Item.verdict.in_(QUEUE_VERDICTS), Item.settled_at.is_(None))
 
 
+def state_of(item: Item) -> str:
+    """The key of STATES whose list holds `item` ("": the queue itself)."""
+    if item.verdict in QUEUE_VERDICTS:
+        return "settled" if item.settled_at is not None else ""
+    return item.verdict
+
+
 def _state(verdict: str):
     if verdict == "":
         return in_queue()

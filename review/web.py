@@ -852,8 +852,10 @@ def _item_view(request: Request, db: Session, user: User, item: Item, posted: Po
     fixes = {f.id: f.params.get("suggestion_text") or suggestion(f.code, f.params, templates) for f in item.findings}
     paragraphs = highlight((item.document or {}).get("paragraphs", []), item.findings, numbers)
     in_text = {f.id for f in located(item.findings)}
+    where = search.state_of(item)
     return _page(
-        request, "item.html", user, nav="queue", item=item, paragraphs=paragraphs, numbers=numbers,
+        request, "item.html", user, nav="items" if where else "queue", where=where, states=search.STATES,
+        item=item, paragraphs=paragraphs, numbers=numbers,
         fixes=fixes, in_text=in_text, units=queries.all_units(db), audit=queries.audit_for(db, item.id),
         replies=queries.replies_for(db, item.id), links=queries.resubmission_links(db, item),
         photos=[a for a in item.attachments if a.kind == "image"],

@@ -110,6 +110,22 @@ def test_logout_ends_the_session(clerk):
     assert clerk.get("/", follow_redirects=False).status_code == 303
 
 
+def test_a_queued_items_breadcrumb_leads_back_to_the_queue(clerk, item_id):
+    html = clerk.get(f"/items/{item_id}").text
+    assert '<p class="crumbs"><a href="/queue">待处理队列</a> › ' in html
+
+
+def test_an_accepted_items_breadcrumb_names_the_accepted_list_in_all_items(clerk, accepted_item):
+    html = clerk.get(f"/items/{accepted_item}").text
+    assert ('<p class="crumbs"><a href="/queue?verdict=all">全部信息</a> › '
+            '<a href="/queue?verdict=accepted">已接收</a> › CJHB-') in html
+
+
+def test_a_settled_items_breadcrumb_names_the_settled_list(clerk, item_id):
+    clerk.post(f"/items/{item_id}/settle", data={"csrf_token": token_of(clerk, f"/items/{item_id}"), "reason": "已电话告知单位"})
+    assert '<a href="/queue?verdict=settled">已了结</a> › ' in clerk.get(f"/items/{item_id}").text
+
+
 def test_the_item_page_highlights_the_vague_word_with_its_suggestion(clerk, item_id):
     html = clerk.get(f"/items/{item_id}").text
     assert 'class="marknum">1</a>近日</mark>' in html
