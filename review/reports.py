@@ -1,7 +1,8 @@
 """The monthly 通报 for the console: the computed month, and its Word/Excel files in the data folder.
 
-A download names only a month and a format from a fixed list; the file name is built here from
-the rule set's report title, never taken from the request.
+A download names only a month, a period (the month, its quarter or its year's ranking) and a
+format from fixed lists; the file name is built here from the rule set's report title, never
+taken from the request.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from scoring.chart import cjk_font
-from scoring.compute import MonthReport, UnitMonth, compute_month
-from scoring.data import load_books
+from scoring.compute import MonthReport, UnitMonth, YearReport, compute_month, compute_year
+from scoring.data import load_books, quarter_report
 from scoring.fonts import INSTALL_HINT
-from scoring.publish import month_basename, write_month_reports
+from scoring.publish import month_basename, write_month_reports, write_year_reports, year_basename
 from scoring.report_docx import (
     adopted_item_values,
     criticism_entries,
@@ -67,6 +68,27 @@ class MonthView:
 def month_report(session: Session, ruleset: RuleSet, year: int, month: int, as_of: date) -> MonthReport:
     """The month as of `as_of` (today): a period still running or a commission not yet due costs nothing."""
     return compute_month(ruleset, load_books(session, ruleset, year), year, month, as_of=as_of)
+
+
+def period_choices(year: int, month: int) -> dict[str, str]:
+    """What the download form offers for the month on the page: the month, its quarter, its year."""
+    quarter = (month + 2) // 3
+    return {
+        "month": f"月度通报（{year}年{month}月）",
+        "quarter": f"季度通报（{year}年第{quarter}季度，与去年同期比较）",
+        "year": f"年度排名与奖励（{year}年）",
+    }
+
+
+def period_report(
+    session: Session, ruleset: RuleSet, year: int, month: int, period: str, as_of: date
+) -> MonthReport | YearReport:
+    """The 通报 a download asks for (a key of period_choices), as `baosong report` makes it."""
+    if period == "quarter":
+        return quarter_report(session, ruleset, year, (month + 2) // 3, as_of)
+    if period == "year":
+        return compute_year(ruleset, load_books(session, ruleset, year), year, as_of=as_of)
+    return month_report(session, ruleset, year, month, as_of)
 
 
 def font_hint() -> str:
@@ -120,10 +142,11 @@ def masthead_text(text: str, limit: int) -> str:
 
 
 def write_report_file(
-    report: MonthReport, data_dir: Path, file_type: str, issued_on: date, *, issue: str = "", doc_number: str = ""
+    report: MonthReport | YearReport, data_dir: Path, file_type: str, issued_on: date, *, issue: str = "",
+    doc_number: str = "",
 ) -> Path:
-    """Write one format of the month's 通报 into <data>/reports/ and return its path; `issued_on`, `issue` (期号)
-    and `doc_number` (文号) make the Word file's masthead.
+    """Write one format of the 通报 (or the annual ranking) into <data>/reports/ and return its path;
+    `issued_on`, `issue` (期号) and `doc_number` (文号) make the Word file's masthead.
 
     Files are written into a private folder first and moved into place whole, so a download
     running at the same moment reads either the old file or the new one, never half of one.
@@ -132,8 +155,13 @@ def write_report_file(
         raise ValueError(file_type)
     folder = data_dir / REPORTS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = f"{month_basename(report)}.{file_type}"
     with tempfile.TemporaryDirectory(dir=folder, prefix=".writing-") as scratch:
-        for written in write_month_reports(report, Path(scratch), (file_type,), issued_on, issue=issue, doc_number=doc_number):
+        if isinstance(report, YearReport):
+            wanted = f"{year_basename(report)}.{file_type}"
+            files = write_year_reports(report, Path(scratch), (file_type,), issued_on)
+        else:
+            wanted = f"{month_basename(report)}.{file_type}"
+            files = write_month_reports(report, Path(scratch), (file_type,), issued_on, issue=issue, doc_number=doc_number)
+        for written in files:
             os.replace(written, folder / written.name)
     return folder / wanted

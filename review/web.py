@@ -765,19 +765,19 @@ def _routes():
         view = reports.month_view(reports.month_report(db, state.ruleset, *chosen, local.date()))
         return _page(request, "report.html", user, nav="report", month=month_text(*chosen), view=view, error="",
                      file_types=reports.FILE_TYPES, ruleset=state.ruleset, font_hint=reports.font_hint(),
-                     issued=local.date().isoformat())
+                     issued=local.date().isoformat(), periods=reports.period_choices(*chosen))
 
     @router.get("/report/download")
     def report_download(
         request: Request, db: Db, user: CurrentUser,
         month: str = "", file_type: Annotated[str, Query(alias="format")] = "",
-        issued: str = "", issue: str = "", number: str = "",
+        issued: str = "", issue: str = "", number: str = "", period: str = "month",
     ) -> Response:
         chosen = parse_month(month)
-        if chosen is None or file_type not in reports.FILE_TYPES:
+        if chosen is None or file_type not in reports.FILE_TYPES or period not in reports.period_choices(*chosen):
             raise HTTPException(404)
         state = _state(request)
-        result = reports.month_report(db, state.ruleset, *chosen, _today(request))
+        result = reports.period_report(db, state.ruleset, *chosen, period, _today(request))
         path = reports.write_report_file(
             result, state.settings.data_dir, file_type, reports.masthead_day(issued) or _today(request),
             issue=reports.masthead_text(issue, 20), doc_number=reports.masthead_text(number, 50),

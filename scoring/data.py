@@ -16,7 +16,9 @@ from scoring.compute import (
     CommissionRecord,
     EndorsementRecord,
     ItemRecord,
+    MonthReport,
     UnitRecord,
+    compute_month,
 )
 from scoring.ruleset import RuleSet
 
@@ -111,3 +113,12 @@ def load_books(session: Session, ruleset: RuleSet, year: int) -> Books:
         )
     )
     return Books(units, items, adoptions, endorsements, commissions, adjustments)
+
+
+def quarter_report(session: Session, ruleset: RuleSet, year: int, quarter: int, as_of: date) -> MonthReport:
+    """The quarterly 通报 as of `as_of`: the quarter's three months added up, each unit compared
+    with the same quarter a year before (the CLI's `report --quarter` and the console share it)."""
+    first, last = quarter * 3 - 2, quarter * 3
+    now = compute_month(ruleset, load_books(session, ruleset, year), year, last, as_of=as_of, first_month=first)
+    before = compute_month(ruleset, load_books(session, ruleset, year - 1), year - 1, last, as_of=as_of, first_month=first)
+    return now.with_last_year(before)

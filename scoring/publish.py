@@ -21,6 +21,10 @@ def month_basename(report: MonthReport) -> str:
     return f"{report.ruleset.report_title}-{report.year}年{report.month:02d}月"
 
 
+def year_basename(report: YearReport) -> str:
+    return f"{report.ruleset.report_title}-{report.year}年度排名"
+
+
 def chart_filename(base: str, class_name: str) -> str:
     """`<base>-进度-<class>.png`, the class name made safe for any file system."""
     return f"{base}-进度-{UNSAFE_IN_FILE_NAMES.sub('_', class_name)}.png"
@@ -48,7 +52,7 @@ def write_month_reports(
 
 
 def write_year_reports(report: YearReport, out_dir: Path, formats: tuple[str, ...], issued_on: date) -> list[Path]:
-    base = f"{report.ruleset.report_title}-{report.year}年度排名"
+    base = year_basename(report)
     written: list[Path] = []
     if "docx" in formats:
         written.append(write_year_docx(report, out_dir / f"{base}.docx", issued_on))

@@ -15,7 +15,7 @@ from baosong.cli import AppContext, pass_app
 from baosong.cli.ledger import books as ledger_books  # `baosong books import` joins the group's other commands
 from baosong.db import transaction
 from scoring.compute import compute_month, compute_year
-from scoring.data import load_books
+from scoring.data import load_books, quarter_report
 from scoring.ledger import (
     LedgerError,
     deliver_commission,
@@ -301,18 +301,12 @@ def report(
     today = _today(ruleset)
     issued_on = _day(issued) or today
     if year is None:
-        if month_text is not None:
-            the_year, the_month = _month(month_text)
-            first = the_month
-        else:
-            the_year, quarter = _quarter(quarter_text)
-            first, the_month = quarter * 3 - 2, quarter * 3
         with opened.sessions() as session:
-            books = load_books(session, ruleset, the_year)
-            before = load_books(session, ruleset, the_year - 1) if quarter_text else None
-        result = compute_month(ruleset, books, the_year, the_month, as_of=today, first_month=first)
-        if before is not None:
-            result = result.with_last_year(compute_month(ruleset, before, the_year - 1, the_month, as_of=today, first_month=first))
+            if month_text is not None:
+                the_year, the_month = _month(month_text)
+                result = compute_month(ruleset, load_books(session, ruleset, the_year), the_year, the_month, as_of=today)
+            else:
+                result = quarter_report(session, ruleset, *_quarter(quarter_text), today)
         files = write_month_reports(result, out_dir, formats, issued_on, issue=issue, doc_number=doc_number)
         rows = _month_rows(result)
         text = f"{result.period_label}：{len(result.units)}个单位，报送{result.submitted}条，采用{result.adopted}条。"

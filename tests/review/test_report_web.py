@@ -78,6 +78,36 @@ def test_the_word_download_carries_the_masthead_typed_on_the_page(clerk, adopted
     assert document.paragraphs[3].text.endswith("2026年4月3日")
 
 
+def test_the_download_form_offers_the_month_its_quarter_and_its_year(clerk, units):
+    html = clerk.get("/report?month=2026-03").text
+    for key, label in (("month", "月度通报（2026年3月）"), ("quarter", "季度通报（2026年第1季度，与去年同期比较）"),
+                       ("year", "年度排名与奖励（2026年）")):
+        assert f'<option value="{key}">{label}</option>' in html
+
+
+def test_the_quarterly_download_is_the_quarters_notification_with_last_years_comparison(clerk, adopted):
+    response = clerk.get("/report/download?month=2026-03&period=quarter&format=docx&issued=2026-04-03")
+    assert quote("昌吉州生态环境系统信息工作通报-2026年第1季度.docx") in response.headers["content-disposition"]
+    document = Document(io.BytesIO(response.content))
+    assert document.paragraphs[1].text == "（2026年第1季度）"
+    assert any(p.text.startswith("六、与去年同期比较") for p in document.paragraphs)
+
+
+def test_the_quarterly_excel_download_is_the_quarters(clerk, adopted):
+    response = clerk.get("/report/download?month=2026-02&period=quarter&format=xlsx")
+    assert quote("昌吉州生态环境系统信息工作通报-2026年第1季度.xlsx") in response.headers["content-disposition"]
+
+
+def test_the_annual_download_is_the_years_ranking(clerk, adopted):
+    response = clerk.get("/report/download?month=2026-03&period=year&format=xlsx")
+    assert quote("昌吉州生态环境系统信息工作通报-2026年度排名.xlsx") in response.headers["content-disposition"]
+    load_workbook(io.BytesIO(response.content))
+
+
+def test_an_unknown_period_is_not_found(clerk, units):
+    assert clerk.get("/report/download?month=2026-03&period=decade&format=xlsx").status_code == 404
+
+
 def test_the_month_before_the_adoption_shows_no_points(clerk, adopted):
     row = row_of(clerk.get("/report?month=2026-02").text, "昌吉市环境保护局")
     assert '<td class="num">30</td>' not in row
