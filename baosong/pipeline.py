@@ -31,6 +31,7 @@ from intake.archive import content_key, read_blob, store_blob
 from intake.mailparse import parse_mail
 from intake.message import ParsedMail
 from intake.outbox import queue_reply
+from intake.replies import reply_recipient
 from baosong.resubmission import link_resubmission
 from validators.case import DuplicateFinder
 from validators.duplicates import DuplicateStore
@@ -299,8 +300,10 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
             reply = queue_reply(
                 session, item=item, judgement=judgement, settings=app.settings, organisation_name=app.organisation.name
             )
-            if reply is not None and item.verdict == "rejected":
-                item.settled_at = utcnow()  # the unit was told what to correct: nothing waits for a clerk
+            if reply is not None and item.verdict == "rejected" and reply_recipient(judgement).registered:
+                # the unit was told what to correct: nothing waits for a clerk. A sender not in the
+                # registry was told so, and its item stays in the queue for a clerk to place.
+                item.settled_at = utcnow()
             row.state, row.processed_at, row.last_error = "done", utcnow(), None
             return Outcome(raw_id, item.id, item.verdict, item.receipt, judgement)
     except Exception as exc:

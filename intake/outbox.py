@@ -228,6 +228,7 @@ def queue_reply(
     context = reply_context(
         kind, judgement, receipt=item.receipt, title=item.title, office=office,
         received=_aware(item.received_at or now).astimezone(CHINA), annotated=bool(attachments),
+        unregistered="" if chosen.registered else recipient,
     )
     composed = _compose(
         settings, kind=kind, recipient=recipient, subject=reply_subject(mail.subject, item.receipt, kind),

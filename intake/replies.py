@@ -364,9 +364,10 @@ def _chinese_date(moment: datetime) -> str:
 
 def reply_context(
     kind: ReplyKind, judgement: Judgement, *, receipt: str | None, title: str, office: OfficeFacts,
-    received: datetime, annotated: bool,
+    received: datetime, annotated: bool, unregistered: str = "",
 ) -> dict[str, Any]:
-    """Everything a reply template may show. A classified reply gets nothing from the mail or document."""
+    """Everything a reply template may show. A classified reply gets nothing from the mail or document.
+    `unregistered` is the address answered when it is not registered for the unit: the reply says so."""
     common: dict[str, Any] = {
         "office": office,
         "receipt": clean_text(receipt, 50),
@@ -385,4 +386,5 @@ def reply_context(
         "duplicate": duplicate_facts(judgement.findings),
         "annotated": annotated,
         "docx_name": clean_text(judgement.docx.display_name, 120) if judgement.docx else "",
+        "unregistered": clean_text(unregistered, 120),
     }

@@ -20,6 +20,7 @@ from baosong.demo.samples import document, mail
 from baosong.models import AuditEntry, Item
 from baosong.pipeline import ingest
 from baosong.registry import UnitRow, import_units
+from baosong.search import queue_size
 from baosong.settings import MailboxSettings, RepliesSettings, SmtpSettings
 from intake.outbox import send_pending
 from intake.smtp_capture import SmtpCapture
@@ -133,3 +134,25 @@ def test_forged_unit_mail_gets_no_reply_and_the_item_says_why(app, smtp):
         audit = select(AuditEntry.reason).where(AuditEntry.item_id == outcome.item_id, AuditEntry.action == "no_reply")
         notes = list(session.scalars(audit))
     assert (report.sent, smtp.messages, len(notes)) == (0, [], 1) and "冒用" in notes[0]
+
+
+STRANGER = "wangxiaoyan@personal.example"  # a 信息员's own mailbox, not in the unit registry
+
+
+def test_sender_not_in_the_registry_is_told_so_and_how_to_register(app, smtp):
+    ingest(app, submission(STRANGER, linked=False), source="import")
+    send_pending(app.sessions, app.settings)
+    text = smtp.wait_for(1)[0].message.get_body(("plain",)).get_content()
+    assert f"您的发件邮箱 {STRANGER} 不在昌吉州生态环境局登记的报送单位名录中" in text
+    assert "请改用本单位登记的邮箱报送；如需用这个邮箱报送，请先联系昌吉州生态环境局登记" in text
+
+
+def test_rejected_item_from_a_sender_not_in_the_registry_stays_in_the_queue(app, smtp):
+    unsigned = replace(QITAI, author=None)
+    outcome = ingest(app, submission(STRANGER, doc=unsigned, linked=False), source="import")
+    send_pending(app.sessions, app.settings)
+    text = smtp.wait_for(1)[0].message.get_body(("plain",)).get_content()
+    with app.sessions() as session:
+        item = session.get(Item, outcome.item_id)
+        assert (item.verdict, item.settled_at, queue_size(session, is_admin=True)) == ("rejected", None, 1)
+    assert "修改后请用本单位登记的邮箱重新发送" in text and "直接回复本邮件" not in text
