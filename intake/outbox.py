@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from imap_tools import AND, H
@@ -182,7 +182,7 @@ def _annotated_docx(judgement: Judgement) -> tuple[FileAttachment, ...]:
 
 def _office(settings: Settings, organisation_name: str) -> OfficeFacts:
     facts = office_facts(load_organisation(settings.config_dir, settings.rules.organisation).checks)
-    return OfficeFacts(organisation_name or facts.name, facts.signature, facts.mailbox, facts.secure_channel, facts.reminder)
+    return replace(facts, name=organisation_name or facts.name)
 
 
 def queue_reply(

@@ -14,6 +14,7 @@ import docx
 import pytest
 from sqlalchemy import select
 
+from baosong.actions import accept, reply_promised
 from baosong.app import open_app
 from baosong.demo.samples import Item as Doc
 from baosong.demo.samples import document, mail
@@ -156,3 +157,14 @@ def test_rejected_item_from_a_sender_not_in_the_registry_stays_in_the_queue(app,
         item = session.get(Item, outcome.item_id)
         assert (item.verdict, item.settled_at, queue_size(session, is_admin=True)) == ("rejected", None, 1)
     assert "修改后请用本单位登记的邮箱重新发送" in text and "直接回复本邮件" not in text
+
+
+def test_clerk_who_accepts_a_forged_unit_mail_may_still_mail_the_unit(app, smtp):
+    outcome = ingest(app, submission("qitai@example.cn", auth=FORGED_AUTH, linked=False), source="import")
+    with app.sessions.begin() as session:
+        promised = reply_promised(session, outcome.item_id)
+        accept(session, outcome.item_id, "clerk", "已电话核实为本单位报送", receipt_prefix="CJHB", reply=True)
+    send_pending(app.sessions, app.settings)
+    sent = smtp.wait_for(1)[0]
+    assert (promised, sent.rcpt_tos) == (False, ("qitai@example.cn",))
+    assert sent.message["X-Baosong-Reply"] == "accepted_by_clerk"
