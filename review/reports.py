@@ -47,7 +47,7 @@ class GroupCells:
 class ReportRow:
     rank: int | str  # "" on the 合计 row
     unit: str
-    submitted: int
+    submitted: list[int]  # 报送数量: one per group where the rule set counts them apart (政务, 新闻), else one
     endorsed: str  # 批示得分
     adjusted: str  # 加减分
     groups: list[GroupCells]
@@ -58,6 +58,7 @@ class MonthView:
     year: int
     month: int
     groups: list[str]
+    submitted_groups: list[str]  # the groups 报送数量 is split into (empty: one column)
     classes: list[tuple[str, list[ReportRow], ReportRow]]  # each class's rows and its 合计 row
     summary: list[str]
     praise: list[str]  # 通报表扬: "unit：reason"
@@ -98,16 +99,22 @@ def font_hint() -> str:
 
 def month_view(report: MonthReport) -> MonthView:
     groups = [group.name for group in report.ruleset.groups]
-    classes = [(name, [_row(row, groups) for row in rows], _total(rows, groups)) for name, rows in report.by_class()]
+    split = groups if report.ruleset.splits_submissions else []
+    classes = [(name, [_row(row, groups, split) for row in rows], _total(rows, groups, split))
+               for name, rows in report.by_class()]
     return MonthView(
-        report.year, report.month, groups, classes, summary_paragraphs(report),
+        report.year, report.month, groups, split, classes, summary_paragraphs(report),
         praise=[f"{unit}：{reason}" for unit, reason in praise_entries(report)],
         criticism=[f"{unit}：{reason}" for unit, reason in criticism_entries(report)],
         items=adopted_item_values(report),
     )
 
 
-def _row(row: UnitMonth, groups: list[str]) -> ReportRow:
+def _submitted(row: UnitMonth, split: list[str]) -> list[int]:
+    return [row.submitted_by_group.get(name, 0) for name in split] if split else [row.submitted]
+
+
+def _row(row: UnitMonth, groups: list[str], split: list[str]) -> ReportRow:
     cells = []
     for name in groups:
         score = row.scores.get(name)
@@ -115,16 +122,18 @@ def _row(row: UnitMonth, groups: list[str]) -> ReportRow:
             cells.append(GroupCells("0", "0", ""))
         else:
             cells.append(GroupCells(format_points(score.adoption), format_points(score.year_to_date), format_points(score.gap)))
-    return ReportRow(row.rank, row.unit.name, row.submitted, format_points(row.endorsed), format_points(row.adjusted), cells)
+    return ReportRow(row.rank, row.unit.name, _submitted(row, split), format_points(row.endorsed),
+                     format_points(row.adjusted), cells)
 
 
-def _total(rows: list[UnitMonth], groups: list[str]) -> ReportRow:
+def _total(rows: list[UnitMonth], groups: list[str], split: list[str]) -> ReportRow:
     cells = [
         GroupCells(format_points(sum(r.scores[name].adoption for r in rows)),
                    format_points(sum(r.scores[name].year_to_date for r in rows)), "")
         for name in groups
     ]
-    return ReportRow("", "合计", sum(r.submitted for r in rows), format_points(sum(r.endorsed for r in rows)),
+    submitted = [sum(counts) for counts in zip(*(_submitted(r, split) for r in rows), strict=True)]
+    return ReportRow("", "合计", submitted, format_points(sum(r.endorsed for r in rows)),
                      format_points(sum(r.adjusted for r in rows)), cells)
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import date
 from urllib.parse import quote
 
 import pytest
 from docx import Document
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from baosong.db import transaction
-from baosong.models import Adjustment, Adoption, Endorsement, Unit
+from baosong.models import Adjustment, Adoption, Endorsement, Item, Unit
+from review.web import create_console
+from tests.review.conftest import log_in
+from tests.review.samples import NOW, PREFIX
 
 REPORT_NAME = "昌吉州生态环境系统信息工作通报-2026年03月"
 
@@ -46,8 +51,8 @@ def test_the_report_table_has_the_columns_of_the_notification(clerk, units):
 def test_an_adoption_scores_in_its_month_with_the_gap_to_the_annual_target(clerk, adopted):
     row = row_of(clerk.get("/report?month=2026-03").text, "昌吉市环境保护局")
     cells = [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
-    # rank, unit, submitted, 批示, 加减分, 政务 month / year / gap (target 300), 新闻 month / year / gap (target 100)
-    assert cells == ["1", "昌吉市环境保护局", "1", "0", "0", "30", "30", "270", "0", "0", "100"]
+    # rank, unit, submitted 政务 / 新闻, 批示, 加减分, 政务 month / year / gap (target 300), 新闻 month / year / gap (target 100)
+    assert cells == ["1", "昌吉市环境保护局", "1", "0", "0", "0", "30", "30", "270", "0", "0", "100"]
 
 
 def test_endorsement_and_adjustment_have_their_own_columns_and_the_class_a_total_row(clerk, sessions, units, adopted):
@@ -56,11 +61,29 @@ def test_endorsement_and_adjustment_have_their_own_columns_and_the_class_a_total
         session.add(Adjustment(unit_id=units["阜康市环境保护局"], dated_on=date(2026, 3, 9), points=-30, reason="迟报"))
     html = clerk.get("/report?month=2026-03").text
     cells = lambda row: [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]  # noqa: E731
-    assert cells(row_of(html, "昌吉市环境保护局"))[3:9] == ["15", "0", "30", "45", "255", "0"]
-    assert cells(row_of(html, "阜康市环境保护局"))[3:9] == ["0", "-30", "0", "-30", "330", "0"]
+    assert cells(row_of(html, "昌吉市环境保护局"))[4:10] == ["15", "0", "30", "45", "255", "0"]
+    assert cells(row_of(html, "阜康市环境保护局"))[4:10] == ["0", "-30", "0", "-30", "330", "0"]
     start = html.index('<tr class="total">')
     total = html[start:html.index("</tr>", start)]
-    assert cells(total)[:9] == ["", "合计", "1", "15", "-30", "30", "15", "", "0"]  # 45 − 30 = 15 for the year
+    assert cells(total)[:10] == ["", "合计", "1", "0", "15", "-30", "30", "15", "", "0"]  # 45 − 30 = 15 for the year
+
+
+def test_submissions_are_counted_apart_for_news_items_under_a_rule_set_that_splits_them(clerk, sessions, adopted):
+    with transaction(sessions) as session:
+        session.get(Item, adopted).category = "新闻"
+    html = clerk.get("/report?month=2026-03").text
+    assert '<th colspan="2" class="group">报送数量</th>' in html and '<th class="num">政务</th><th class="num">新闻</th>' in html
+    row = row_of(html, "昌吉市环境保护局")
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[:-1]][2:4] == ["0", "1"]
+
+
+def test_submissions_are_one_column_under_a_rule_set_that_does_not_split_them(settings, sessions, accounts, throttle, units):
+    d_settings = replace(settings, rules=replace(settings.rules, organisation="D"))
+    console = create_console(d_settings, sessions, receipt_prefix=PREFIX, throttle=throttle, clock=lambda: NOW)
+    with TestClient(console) as client:
+        assert log_in(client, "wang").status_code == 303
+        html = client.get("/report?month=2026-03").text
+    assert '<th rowspan="2" class="num">报送数量</th>' in html and '<th class="num">政务</th>' not in html
 
 
 def test_the_page_lists_praise_criticism_and_the_adopted_items(clerk, adopted):
