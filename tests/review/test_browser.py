@@ -177,7 +177,7 @@ def test_an_adoption_recorded_on_the_item_page_scores_on_the_month_report(page, 
     page.get_by_role("link", name="月度通报").click()
     expect(page.get_by_role("heading", name="月度通报")).to_contain_text("2026年3月")
     row = page.locator("table.report tr", has_text="昌吉市环境保护局")
-    expect(row.locator("td")).to_have_text(["1", "昌吉市环境保护局", "1", "0", "0", "30", "30", "270", "0", "0", "100"])
+    expect(row.locator("td")).to_have_text(["1", "昌吉市环境保护局", "1", "0", "0", "0", "30", "30", "270", "0", "0", "100"])
     expect(page.locator("table.items tr", has_text="昌吉市环境保护局").locator("td").last).to_have_text("30")
     screenshot(page, "report.png")
 

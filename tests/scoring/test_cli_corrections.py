@@ -55,6 +55,19 @@ def test_adjust_twice_the_same_day_is_refused_without_force(config_file, add_uni
     assert forced.exit_code == 0 and "已登记" in forced.output
 
 
+def test_books_adoptions_names_the_rows_whose_proof_came_too_late_to_score(config_file, add_unit, add_item, tmp_path):  # noqa: F811, ANN001
+    from openpyxl import Workbook
+
+    add_item(add_unit("玛纳斯县环境保护局", "县市环保局"), utc(2026, 11, 2), title="玛纳斯县开展河湖巡查")
+    book = Workbook()
+    book.active.append(("标题", "刊物", "采用日期", "证明日期"))
+    book.active.append(("玛纳斯县开展河湖巡查", "州局微信平台", "2026-11-10", "2026-11-28"))
+    book.save(tmp_path / "十一月采用.xlsx")
+    done = _run(config_file, "books", "adoptions", str(tmp_path / "十一月采用.xlsx"))
+    assert done.exit_code == 0 and "已从 十一月采用.xlsx 登记 1 条采用。" in done.output
+    assert "（州局微信平台）：注意：刊发证明 2026-11-28 才收到，晚于报送期限 2026-11-25" in done.output
+
+
 def test_books_adoptions_records_a_sheet(config_file, add_unit, add_item, tmp_path):  # noqa: F811, ANN001
     from openpyxl import Workbook
 
