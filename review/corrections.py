@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from baosong.models import Item, User
 from review.forms import Posted
 from review.web import Csrf, CurrentUser, Db, _page, _record, _state
-from scoring.ledger import ENTRY_NAMES, LedgerError, correct_entry, delete_entry, find_entry
+from scoring.ledger import ENTRY_NAMES, LedgerError, correct_entry, delete_entry, find_entry, late_proof_warning
 
 
 Field = Annotated[str, Form()]
@@ -122,6 +122,7 @@ def routes() -> APIRouter:
             lambda: correct_entry(db, ruleset, entry, entry_id, changes, reason=why, actor=user.name),
             done=f"已更正这条{ENTRY_NAMES[entry]}记录，通报随之更新。", back=_back(entry, row),
             again=lambda: _view(request, user, entry, row, posted),
+            warn=lambda corrected: late_proof_warning(ruleset, corrected) if entry == "adoption" else "",
         )
 
     @router.post(f"/books/{entries}/delete", dependencies=Csrf)

@@ -13,7 +13,7 @@ import click
 
 from baosong.cli import AppContext, pass_app
 from baosong.db import transaction
-from scoring.ledger import ENTRY_NAMES, LedgerError, correct_entry, delete_entry
+from scoring.ledger import ENTRY_NAMES, LedgerError, correct_entry, delete_entry, late_proof_warning
 
 ENTRIES = click.Choice(list(ENTRY_NAMES))
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -126,12 +126,14 @@ def correct(app: AppContext, entry: str, entry_id: int, reason: str, day, as_jso
     opened, ruleset = _open(app)
     try:
         with transaction(opened.sessions) as session:
-            correct_entry(session, ruleset, entry, entry_id, changes, reason=reason, actor=_actor())
+            row = correct_entry(session, ruleset, entry, entry_id, changes, reason=reason, actor=_actor())
+            late = late_proof_warning(ruleset, row) if entry == "adoption" else ""
     except LedgerError as exc:
         raise click.ClickException(str(exc)) from exc
     shown = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in changes.items()}
-    text = f"已更正{ENTRY_NAMES[entry]}记录 {entry_id}，通报随之更新。"
-    click.echo(json.dumps({"entry": entry, "id": entry_id, "changed": shown}, ensure_ascii=False) if as_json else text)
+    text = f"已更正{ENTRY_NAMES[entry]}记录 {entry_id}，通报随之更新。" + (f"\n{late}" if late else "")
+    payload = {"entry": entry, "id": entry_id, "changed": shown, "late_proof": late}
+    click.echo(json.dumps(payload, ensure_ascii=False) if as_json else text)
 
 
 @books.command("delete")

@@ -35,6 +35,15 @@ def test_a_correction_with_a_reason_changes_the_adoption_and_returns_to_the_item
         assert session.get(Adoption, adoption).adopted_on.isoformat() == "2026-03-25"
 
 
+def test_correcting_an_adoption_to_a_late_proof_date_warns_that_it_will_not_score(clerk, sessions, accepted_item):
+    adopt(clerk, accepted_item, adopted_on="2026-11-10", proof_received_on="2026-11-20")
+    post(clerk, f"/books/adoption/{_adoption(sessions)}/correct", outlet=OUTLET, adopted_on="2026-11-10",
+         proof_received_on="2026-11-28", note="", reason="证明日期录错")
+    html = clerk.get(f"/items/{accepted_item}").text
+    assert 'class="flash flash-warn"' in html and "已更正这条采用记录" in html
+    assert "刊发证明 2026-11-28 才收到，晚于报送期限 2026-11-25" in html and "不计分" in html
+
+
 def test_a_correction_without_a_reason_is_shown_again_with_the_error(clerk, sessions, accepted_item):
     adopt(clerk, accepted_item)
     adoption = _adoption(sessions)

@@ -37,6 +37,17 @@ def test_books_correct_changes_the_outlet_and_the_month_follows(config_file, ado
     assert result.exit_code == 0 and "已更正采用记录" in result.output and _march(config_file, tmp_path) == 5
 
 
+def test_books_correct_to_a_late_proof_date_warns_that_it_will_not_score(config_file, add_unit, add_item):  # noqa: F811, ANN001
+    item = add_item(add_unit("玛纳斯县环境保护局", "县市环保局"), utc(2026, 11, 2))
+    adopted = _run(config_file, "adopt", str(item), "--outlet", "州局微信平台", "--date", "2026-11-10",
+                   "--proof-date", "2026-11-20", "--json")
+    adoption = json.loads(adopted.output)["adoption"]
+    result = _run(config_file, "books", "correct", "adoption", str(adoption), "--proof-date", "2026-11-28",
+                  "--reason", "证明日期录错")
+    assert result.exit_code == 0 and "已更正采用记录" in result.output
+    assert "刊发证明 2026-11-28 才收到，晚于报送期限 2026-11-25（每月25日前），按规则这条采用不计分" in result.output
+
+
 def test_books_delete_takes_the_adoption_off_the_books(config_file, adoption, tmp_path):  # noqa: F811
     result = _run(config_file, "books", "delete", "adoption", str(adoption), "--reason", "登记错了条目")
     assert result.exit_code == 0 and "已删除采用记录" in result.output and _march(config_file, tmp_path) == 0
