@@ -30,6 +30,8 @@ CORRUPT_REASONS = {
     "damaged": ("文件内部数据已损坏（校验失败）", _RESAVE),
     "not_word": ("文件不是 Word 文档", "请附上按模板编写的 .docx 文件。"),
     "document_too_large": ("文档内容解压后超过 4 MB，远超一条信息可能的篇幅，系统不予读取", "请只报送一条信息的文字（一般不超过数千字），照片作为附件单独发送，删去无关内容后重新发送。"),
+    "file_too_large": ("文件大小 {size_text} 超过一封邮件的大小上限 {limit_text}，不可能作为报送附件发送，系统不予读取",
+                       "请删去文档中的大图片等无关内容（照片作为附件单独发送），把文件控制在上限以内后重新检查。"),
     "text_too_long": ("文档正文超过 5 万字，远超一条信息可能的篇幅，系统不予审核", "一事一报，请只报送一条信息的文字（一般不超过数千字），删去无关内容后重新发送。"),
 }
 
@@ -77,7 +79,7 @@ def corrupt_docx(case: Case) -> Iterator[Hit]:
     reason, detail = case.docx_problem
     what, fix = CORRUPT_REASONS.get(reason, CORRUPT_REASONS["xml_error"])
     yield Hit(
-        params={"name": case.docx.display_name, "reason_text": what, "fix_text": fix},
+        params={"name": case.docx.display_name, "reason_text": what.format_map(detail), "fix_text": fix},
         evidence={"name": case.docx.display_name, "bytes": case.docx.size, "reason": reason, **detail},
     )
 

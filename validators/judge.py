@@ -38,7 +38,7 @@ def _is_photo(attachment: MailAttachment) -> bool:
 
 
 def _read_document(case: Case) -> None:
-    if case.docx is None:
+    if case.docx is None or case.docx_problem is not None:
         return
     try:
         case.submission = parse_docx(case.docx.payload, case.rules.labels)
@@ -85,8 +85,11 @@ def judge_mail(
     return _finish(case, ctx)
 
 
-def judge_docx(document: MailAttachment, ctx: JudgeContext, *, today: date) -> Judgement:
-    """A bare .docx (a unit testing its file with `baosong check`): no mail, so no mail rules."""
+def judge_docx(
+    document: MailAttachment, ctx: JudgeContext, *, today: date, problem: tuple[str, dict] | None = None
+) -> Judgement:
+    """A bare .docx (a unit testing its file with `baosong check`): no mail, so no mail rules.
+    `problem` is a reason it cannot be read that was found without opening it (it is not opened)."""
     case = Case(
         rules=ctx.rules,
         registry=ctx.registry,
@@ -95,5 +98,6 @@ def judge_docx(document: MailAttachment, ctx: JudgeContext, *, today: date) -> J
         word_files=[document],
         docx=document,
         duplicates=ctx.duplicates,
+        docx_problem=problem,
     )
     return _finish(case, ctx)

@@ -20,6 +20,7 @@ from intake.mailparse import parse_mail
 from intake.message import MailAttachment
 from intake.savedmail import read_capped
 from validators.catalogue import load_messages
+from validators.case import size_text
 from validators.findings import Verdict
 from validators.judge import JudgeContext, judge_docx, judge_mail
 from validators.registry import Registry
@@ -52,6 +53,18 @@ def _registry_and_duplicates(app: AppContext, organisation, use_database: bool):
     return Registry.of(refs_from_sheet(sheet) if sheet.is_file() else []), None
 
 
+def _judge_docx_file(path: Path, ctx: JudgeContext, limit: int):  # noqa: ANN202 - a Judgement
+    """A .docx larger than a whole message may be cannot be a submission: refused unread, never loaded."""
+    size = path.stat().st_size
+    if size > limit:
+        detail = {"bytes": size, "limit": limit, "size_text": size_text(size), "limit_text": size_text(limit)}
+        problem = ("file_too_large", detail)
+        document = MailAttachment(path.name, "application/octet-stream", b"", "docx")
+        return judge_docx(document, ctx, today=date.today(), problem=problem)
+    document = MailAttachment(path.name, "application/octet-stream", path.read_bytes(), "docx")
+    return judge_docx(document, ctx, today=date.today())
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="每封邮件输出一行 JSON（供程序读取）")
@@ -75,8 +88,7 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: b
     rejected = False
     for path in paths:
         if path.suffix.lower() == ".docx":
-            document = MailAttachment(path.name, "application/octet-stream", path.read_bytes(), "docx")
-            judgement = judge_docx(document, ctx, today=date.today())
+            judgement = _judge_docx_file(path, ctx, organisation.checks.max_message_bytes)
         else:
             with path.open("rb") as stream:
                 saved = read_capped(stream, organisation.checks.max_message_bytes)

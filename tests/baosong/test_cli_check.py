@@ -98,3 +98,14 @@ def test_check_names_the_sign_off_fields_as_the_organisation_does(tmp_path, monk
     output = _run(tmp_path, str(path)).output
 
     assert "审签人：" in output and "联系方式：" in output and "审核领导：" not in output
+
+
+def test_check_refuses_a_docx_larger_than_a_whole_message_may_be(tmp_path):
+    path = tmp_path / "奇台县环境保护局开展秋季大气污染防治专项检查.docx"
+    with path.open("wb") as sparse:
+        sparse.truncate(150 * 1024 * 1024)  # over the default 100 MB limit; sparse, so no disk used
+    result = _run(tmp_path, "--json", "--no-duplicates", path)
+    finding = json.loads(result.output)["findings"][0]
+    assert result.exit_code == 1 and finding["code"] == "CORRUPT_DOCX"
+    assert finding["evidence"]["reason"] == "file_too_large" and finding["evidence"]["bytes"] == 157_286_400
+    assert "文件大小 150.0 MB 超过一封邮件的大小上限 100.0 MB" in finding["message"]
