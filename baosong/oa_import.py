@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from baosong.models import AuditEntry, Item, Unit
 from baosong.receipts import next_receipt
 from scoring.ruleset import RuleSet
+from validators.tags import tags_in
 
 COLUMNS = {"on": "日期", "unit": "单位", "title": "标题", "category": "类别"}
 AUTHOR_COLUMN = "撰稿人"  # optional: the author as the clerk's sheet names them
@@ -123,7 +124,7 @@ def check_item_row(number: int, record: dict[str, object], units: dict[str, int]
     """One sheet row as an item (日期, 单位, 标题, 类别, optional 撰稿人), or what is wrong with it."""
     text = {key: str(record.get(title) or "").strip() for key, title in COLUMNS.items()}
     on = parse_date(record.get(COLUMNS["on"]))
-    category = text["category"] or ruleset.default_category
+    category = text["category"] or ruleset.category_of(tags_in([text["title"]]))
     wrong = []
     if on is None:
         wrong.append(f"日期「{text['on']}」无法识别（请写成 2026-03-05）")

@@ -100,6 +100,13 @@ def test_an_oa_export_is_imported_as_accepted_items_with_their_categories(config
     assert audited == 3
 
 
+def test_a_row_with_no_category_takes_the_tag_in_its_title(config_file: Path, tmp_path: Path, sessions):
+    rows = [(date(2026, 2, 5), "卫健委", "【专报】区卫健委推进医共体建设的经验做法", "")]
+    assert run(config_file, "items", "import-oa", str(export(tmp_path, rows))).exit_code == 0
+    with sessions() as session:
+        assert session.scalar(select(Item.category)) == "专报"
+
+
 def test_reimporting_the_same_export_adds_nothing(config_file: Path, tmp_path: Path):
     path = export(tmp_path, GOOD)
     run(config_file, "items", "import-oa", str(path))
