@@ -122,7 +122,11 @@ def multiple_items(case: Case) -> Iterator[Hit]:
 def photo_in_body(case: Case) -> Iterator[Hit]:
     if case.submission is None:
         return
+    places = set()
     for picture in case.submission.pictures:
+        if (picture.part, picture.paragraph) in places:
+            continue  # one finding per place: the reply and the comment say "pictures here" once
+        places.add((picture.part, picture.paragraph))
         place = PART_NAMES.get(picture.part, picture.part)
         where = f"{place}第{picture.paragraph}段" if picture.paragraph else place
         yield Hit(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
 
+import docx
 import pytest
 
 from baosong import BUNDLED_CONFIG
@@ -13,6 +15,7 @@ from baosong.organisation import load_organisation
 from baosong.registry import refs_from_sheet
 from intake.mailparse import parse_mail
 from intake.message import MailAttachment
+from tests.factories.docx import docx_bytes, make_png
 from tests.factories.images import make_jpeg
 from validators.catalogue import load_messages
 from validators.judge import JudgeContext, judge_docx, judge_mail
@@ -169,6 +172,17 @@ def test_invalid_phone(ctx):
 
 def test_photo_in_body(ctx):
     assert "PHOTO_IN_BODY" in codes(submit(ctx, it=item(pasted_photo=True)))
+
+
+def test_two_pictures_in_one_paragraph_are_one_photo_in_body_finding(ctx):
+    page = docx.Document()
+    page.add_paragraph(item().title)
+    paragraph = page.add_paragraph(GOOD_BODY[0])
+    for _ in range(2):
+        paragraph.add_run().add_picture(io.BytesIO(make_png()))
+    page.add_paragraph("审核领导：王强  撰稿人：李明  手机号：13899912345")
+    judgement = submit(ctx, docs=[(f"{UNIT}{item().title}.docx", docx_bytes(page))])
+    assert [f.code for f in judgement.findings].count("PHOTO_IN_BODY") == 1
 
 
 def test_photo_of_1000000_bytes_is_too_small(ctx):
