@@ -11,9 +11,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from baosong.labels import VERDICTS
 from baosong.localtime import as_local
 from baosong.models import Adoption, AuditEntry, Endorsement, Item, OutboxMessage, RawMessage, Unit, utcnow
 from baosong.models.outbox import OUTBOX_STATE_LABELS
+from baosong import pipeline
+from baosong.app import App
 from baosong.pipeline import index_accepted
 from baosong.receipts import next_receipt
 from scoring.ledger import MAX_ID_DIGITS
@@ -39,7 +42,7 @@ def accept(
     if item.verdict == "ignored" and not (item.title or item.text):  # judged as not a submission: nothing was read
         raise ActionError(
             "这封邮件被判为“不予处理”，系统没有读取其中的文档，不能直接接收。如确为单位报送的信息，"
-            "请把发件邮箱登记到该单位的名录（“邮箱”列），再请单位重新发送。"
+            "请把发件邮箱登记到该单位的名录（“邮箱”列），再点“重新审核”（命令行：baosong queue rejudge）。"
         )
     before = item.verdict
     now = utcnow()
@@ -122,6 +125,27 @@ def _revoke_acceptance(session: Session, item: Item, reason: str) -> None:
         raise ActionError(f"条目 {item.id} 已登记了采用或批示，请先在台账中删除这些记录，再撤销接收")
     item.accepted_at = None
     DuplicateStore.remove_item(session, item.id)
+
+
+def rejudge(app: App, session: Session, item_id: int, actor: str, reason: str = "") -> Item:
+    """Judge an ignored message again with today's registry and rules (its sender registered
+    since, say): the verdict, findings and receipt replace the ignored item's, and the reply the
+    unit never got is queued. Only ignored mail: every other verdict was answered, or decided by a clerk."""
+    item = _item(session, item_id)
+    if item.verdict != "ignored":
+        raise ActionError(
+            f"条目 {item.receipt or item_id} 的状态是“{VERDICTS.get(item.verdict, item.verdict)}”，"
+            "只有“已忽略”的邮件可以重新审核"
+        )
+    if item.raw_message_id is None:
+        raise ActionError(f"条目 {item_id} 没有保存的原始邮件，无法重新审核")
+    before = {"verdict": item.verdict, "codes": [finding.code for finding in item.findings]}
+    judgement = pipeline.rejudge(app, session, item)
+    item.decided_at = utcnow()
+    details = {"from": before, "verdict": item.verdict, "codes": [f.code for f in judgement.findings],
+               "receipt": item.receipt}
+    _audit(session, actor, "rejudge", item, reason, details)
+    return item
 
 
 def mark_not_duplicate(session: Session, item_id: int, actor: str, reason: str = "") -> Item:
@@ -231,6 +255,12 @@ def reply_promised(session: Session, item_id: int) -> bool:
     """The automatic reply told the unit "审核结果将另行邮件通知": the clerk's decision is mailed by default."""
     found = select(OutboxMessage.id).where(OutboxMessage.item_id == item_id, OutboxMessage.kind == "review").limit(1)
     return session.scalar(found) is not None
+
+
+def reply_queued(session: Session, item_id: int) -> str | None:
+    """Where the item's automatic reply goes (queued or sent), or None when it got none."""
+    found = select(OutboxMessage.recipient).where(OutboxMessage.item_id == item_id, OutboxMessage.automatic.is_(True))
+    return session.scalar(found.order_by(OutboxMessage.id).limit(1))
 
 
 def _item(session: Session, item_id: int) -> Item:

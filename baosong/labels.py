@@ -29,6 +29,7 @@ ACTIONS = {
     "import_ledger": "原有台账导入",
     "note": "添加备注",
     "retry_message": "重新处理邮件",
+    "rejudge": "重新审核",
     "reply_release": "重新发送回复",
     "no_reply": "未自动回复",
     "adopt": "登记采用",
@@ -147,6 +148,7 @@ _BOOK_DETAILS = {
     "reply_release": "回复邮件 {outbox_id}（原状态：{state}）",
     "import_ledger": "{file} 第 {row} 行",
     "resubmitted": "单位已重新报送，新条目 {by_receipt}",
+    "rejudge": "已忽略 → {state}{receipt_text}",
 }
 
 
@@ -161,6 +163,9 @@ def audit_details(action: str, details: dict[str, Any] | None) -> str:
     if action == "adjust":
         points, percent = details.get("points"), details.get("percent")
         values["amount"] = f"{points:g} 分" if points is not None else f"全年总分 {percent:g}%" if percent is not None else ""
+    if action == "rejudge":
+        values["state"] = VERDICTS.get(details.get("verdict", ""), details.get("verdict", ""))
+        values["receipt_text"] = f"，收件编号 {details['receipt']}" if details.get("receipt") else ""
     if action == "reply_release":
         values["state"] = OUTBOX_STATES.get(details.get("from_state", ""), details.get("from_state", ""))
     return " ".join(template.format_map(values).split())

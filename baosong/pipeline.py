@@ -140,32 +140,51 @@ def _document(judgement: Judgement) -> dict:
 def record(app: App, session: Session, row: RawMessage, judgement: Judgement) -> Item:
     """Write the verdict, findings and attachments of one message (inside the caller's transaction)."""
     mail = judgement.mail
+    item = Item(raw_message_id=row.id)
+    _write_verdict(app, session, item, row, judgement)
+    session.add(item)
+    session.flush()
+    session.add(
+        AuditEntry(
+            actor="system",
+            action="judged",
+            item_id=item.id,
+            details={
+                "verdict": item.verdict,
+                "codes": [f.code for f in judgement.findings],
+                "receipt": item.receipt,
+                "defects": list(mail.defects) if mail else [],  # what the parser found damaged or cut
+            },
+        )
+    )
+    if mail is not None and mail.defects:
+        log.info("message %s (raw %s) parsed with defects: %s", mail.message_id, row.id, ", ".join(mail.defects))
+    return item
+
+
+def _write_verdict(app: App, session: Session, item: Item, row: RawMessage, judgement: Judgement) -> None:
+    """Put a judgement on a new item, or in place of an ignored item's (its findings replaced)."""
+    mail = judgement.mail
     verdict = judgement.verdict
     received = _received_day(row)
-    receipt = None
-    if verdict != Verdict.IGNORED:
-        receipt = next_receipt(session, app.organisation.checks.receipt_prefix, as_local(received).year)
+    if verdict != Verdict.IGNORED and item.receipt is None:
+        item.receipt = next_receipt(session, app.organisation.checks.receipt_prefix, as_local(received).year)
     submission = judgement.submission
-    item = Item(
-        raw_message_id=row.id,
-        unit_id=judgement.unit.id if judgement.unit else None,
-        verdict=str(verdict),
-        original_verdict=str(verdict),
-        receipt=receipt,
-        category=app.ruleset.category_of(message_tags(mail, judgement.docx, submission)),
-        title=submission.title if submission else "",
-        text=submission.body_text if submission else "",
-        fields=judgement.fields,
-        document=_document(judgement),
-        sender=mail.sender if mail else "",
-        subject=mail.subject if mail else "",
-        message_id=mail.message_id if mail else None,
-        received_at=received,
-        accepted_at=received if verdict == Verdict.ACCEPTED else None,  # an accepted mail counts from its arrival
-        classified=judgement.has("CLASSIFIED_MARKING"),
-    )
+    item.unit_id = judgement.unit.id if judgement.unit else None
+    item.verdict = item.original_verdict = str(verdict)
+    item.category = app.ruleset.category_of(message_tags(mail, judgement.docx, submission))
+    item.title = submission.title if submission else ""
+    item.text = submission.body_text if submission else ""
+    item.fields = judgement.fields
+    item.document = _document(judgement)
+    item.sender = mail.sender if mail else ""
+    item.subject = mail.subject if mail else ""
+    item.message_id = mail.message_id if mail else None
+    item.received_at = received
+    item.accepted_at = received if verdict == Verdict.ACCEPTED else None  # an accepted mail counts from its arrival
+    item.classified = judgement.has("CLASSIFIED_MARKING")
     item.findings = [_finding_row(f) for f in judgement.findings]
-    if mail is not None and verdict != Verdict.IGNORED:
+    if mail is not None and verdict != Verdict.IGNORED and not item.attachments:
         for attachment in mail.attachments:
             digest, path = store_blob(app.data_dir, attachment.payload, "att")
             item.attachments.append(
@@ -178,24 +197,6 @@ def record(app: App, session: Session, row: RawMessage, judgement: Judgement) ->
                     path=path,
                 )
             )
-    session.add(item)
-    session.flush()
-    session.add(
-        AuditEntry(
-            actor="system",
-            action="judged",
-            item_id=item.id,
-            details={
-                "verdict": str(verdict),
-                "codes": [f.code for f in judgement.findings],
-                "receipt": receipt,
-                "defects": list(mail.defects) if mail else [],  # what the parser found damaged or cut
-            },
-        )
-    )
-    if mail is not None and mail.defects:
-        log.info("message %s (raw %s) parsed with defects: %s", mail.message_id, row.id, ", ".join(mail.defects))
-    return item
 
 
 def index_accepted(session: Session, item: Item, unit_names: tuple[str, ...], accepted_on: date) -> None:
@@ -288,22 +289,10 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
             if done is not None:
                 row.state = "done"
                 return Outcome(raw_id, done.id, done.verdict, done.receipt, repeated=True)
-            mail = parse_mail(read_blob(app.data_dir, row.path))
-            if row.declared_size:
-                mail = replace(mail, size=row.declared_size)
-            today = as_local(row.received_at).date()
+            mail, today = _archived_mail(app, row)
             judgement = settle_first_report(session, mail, context, today, judge_mail(mail, context, today=today))
             item = record(app, session, row, judgement)
-            if judgement.verdict == Verdict.ACCEPTED:
-                index_accepted(session, item, judgement.unit.names if judgement.unit else (), today)
-            link_resubmission(session, item)
-            reply = queue_reply(
-                session, item=item, judgement=judgement, settings=app.settings, organisation_name=app.organisation.name
-            )
-            if reply is not None and item.verdict == "rejected" and reply_recipient(judgement).registered:
-                # the unit was told what to correct: nothing waits for a clerk. A sender not in the
-                # registry was told so, and its item stays in the queue for a clerk to place.
-                item.settled_at = utcnow()
+            _follow_verdict(app, session, item, judgement, today)
             row.state, row.processed_at, row.last_error = "done", utcnow(), None
             return Outcome(raw_id, item.id, item.verdict, item.receipt, judgement)
     except Exception as exc:
@@ -314,6 +303,44 @@ def process(app: App, raw_id: int, *, duplicates: DuplicateFinder | None = None)
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 row.state = "failed" if row.attempts >= MAX_ATTEMPTS else "archived"
         return Outcome(raw_id, None, None, None, error=f"{type(exc).__name__}: {exc}")
+
+
+def _archived_mail(app: App, row: RawMessage) -> tuple[ParsedMail, date]:
+    """The archived message as judged, and the office-local day it arrived (its timeliness, its 首报 day)."""
+    mail = parse_mail(read_blob(app.data_dir, row.path))
+    if row.declared_size:
+        mail = replace(mail, size=row.declared_size)
+    return mail, as_local(row.received_at).date()
+
+
+def _follow_verdict(app: App, session: Session, item: Item, judgement: Judgement, today: date) -> None:
+    """What a recorded verdict sets going: the 首报 index, the resubmission link, the one automatic reply."""
+    if judgement.verdict == Verdict.ACCEPTED:
+        index_accepted(session, item, judgement.unit.names if judgement.unit else (), today)
+    link_resubmission(session, item)
+    reply = queue_reply(
+        session, item=item, judgement=judgement, settings=app.settings, organisation_name=app.organisation.name
+    )
+    if reply is not None and item.verdict == "rejected" and reply_recipient(judgement).registered:
+        # the unit was told what to correct: nothing waits for a clerk. A sender not in the
+        # registry was told so, and its item stays in the queue for a clerk to place.
+        item.settled_at = utcnow()
+
+
+def rejudge(app: App, session: Session, item: Item) -> Judgement:
+    """Judge an item's archived message again with today's registry and rules, exactly as
+    `process` does, and put the verdict in place of the item's (inside the caller's transaction):
+    a receipt, findings, attachments, the 首报 index and the reply the new verdict calls for."""
+    row = session.get(RawMessage, item.raw_message_id)
+    mail, today = _archived_mail(app, row)
+    context = app.judge_context()
+    judgement = judge_mail(mail, context, today=today, exclude_item_id=item.id)
+    judgement = settle_first_report(session, mail, context, today, judgement)
+    _write_verdict(app, session, item, row, judgement)
+    session.flush()
+    session.expire(item, ["unit"])  # set by id: the relationship loads the unit found now
+    _follow_verdict(app, session, item, judgement, today)
+    return judgement
 
 
 def pending(app: App, limit: int = 100) -> list[int]:

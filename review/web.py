@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.templating import Jinja2Templates
 
+from baosong.app import App
 from baosong.models import AttachmentRow, Item, RawMessage, Unit, User, utcnow
 from baosong.organisation import load_organisation
 from baosong.settings import Settings
@@ -125,6 +126,7 @@ class LoginRequired(Exception):
 class ConsoleState:
     settings: Settings
     sessions: sessionmaker[Session]
+    app: App  # what judging a message again needs: data folder, organisation, registry, 首报 index
     receipt_prefix: str
     monthly_minimum: queries.MonthlyMinimum
     ruleset: RuleSet
@@ -163,14 +165,16 @@ def create_console(
     by default as `[web]` sets it.
     """
     web = settings.web
+    organisation = load_organisation(settings.config_dir, settings.rules.organisation)
     app = FastAPI(title="baosong 管理台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.console = ConsoleState(
         settings=settings,
         sessions=sessions,
+        app=App(settings, sessions.kw["bind"], sessions, organisation),
         receipt_prefix=receipt_prefix,
         monthly_minimum=monthly_minimum or (lambda unit: None),
         ruleset=ruleset or _organisation_ruleset(settings),
-        field_names=_asked_fields(load_organisation(settings.config_dir, settings.rules.organisation).checks),
+        field_names=_asked_fields(organisation.checks),
         throttle=throttle or LoginThrottle(
             per_account=web.login_failures_per_account,
             per_address=web.login_failures_per_address,
@@ -485,6 +489,22 @@ def _routes():
         return _act(
             request, db, item_id, lambda: actions.reject(db, item_id, user.name, reason, reply=bool(reply)), "已确认退回。"
         )
+
+    @router.post("/items/{item_id:dbid}/rejudge", dependencies=Csrf)
+    def rejudge(request: Request, item_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = "") -> Response:
+        _visible_item(db, item_id, user)
+        try:
+            item = actions.rejudge(_state(request).app, db, item_id, user.name, clean_text(reason, 500))
+            recipient = actions.reply_queued(db, item_id)
+            db.commit()
+        except actions.ActionError as exc:
+            db.rollback()
+            _flash(request, str(exc), "error")
+            return _back(f"/items/{item_id}")
+        receipt = f"，收件编号 {item.receipt}" if item.receipt else ""
+        told = f"已排队回信给 {recipient}。" if recipient else "没有给单位回信（原因见操作记录）。"
+        _flash(request, f"已按现在的单位名录和规则重新审核：{VERDICTS[item.verdict]}{receipt}。{told}")
+        return _back(f"/items/{item_id}")
 
     @router.post("/items/{item_id:dbid}/settle", dependencies=Csrf)
     def settle(request: Request, item_id: int, db: Db, user: CurrentUser, reason: Annotated[str, Form()] = "") -> Response:

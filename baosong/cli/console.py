@@ -1,4 +1,4 @@
-"""Console commands: `serve`, `user add|list|passwd|disable|enable`, and `queue list|show|accept|reject|note` from the shell."""
+"""Console commands: `serve`, `user add|list|passwd|disable|enable`, and `queue list|show|accept|reject|settle|rejudge|note` from the shell."""
 
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def _account_change(app: AppContext, name: str, change) -> None:  # noqa: ANN001
 
 @click.group()
 def queue() -> None:
-    """待处理队列：查看、接收、退回、备注。"""
+    """待处理队列：查看、接收、退回、了结、重新审核、备注。"""
 
 
 @queue.command("list")
@@ -285,6 +285,34 @@ def queue_settle(app: AppContext, item_refs: tuple[str, ...], reason: str) -> No
                                  receipt_prefix=prefix)
     ])
     click.echo(f"已了结 {len(done)} 条：{'、'.join(done)}。")
+
+
+@queue.command("rejudge")
+@click.argument("item_ref", metavar="ITEM")
+@click.option("--reason", default="", help="重新审核的原因（可选，记入操作记录），如：发件邮箱已登记")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@pass_app
+def queue_rejudge(app: AppContext, item_ref: str, reason: str, as_json: bool) -> None:
+    """按现在的单位名录和规则重新审核一封已忽略的邮件（如发件邮箱刚登记），并按结论给单位回信。ITEM 是条目编号。"""
+    from baosong import actions
+    from baosong.labels import VERDICTS
+
+    opened = _open(app)
+
+    def rejudge(session: Session) -> dict:
+        item = actions.rejudge(opened, session, _find(session, item_ref).id, _actor(), reason)
+        return {**_summary(item, [f.code for f in item.findings]),
+                "messages": [f.message for f in item.findings], "reply": actions.reply_queued(session, item.id)}
+
+    result = _act(opened, rejudge)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    receipt = f"，收件编号 {result['receipt']}" if result["receipt"] else ""
+    click.echo(f"已重新审核条目 {result['id']}：{VERDICTS[result['verdict']]}{receipt}。")
+    for n, message in enumerate(result["messages"], start=1):
+        click.echo(f"  {n}. {message}")
+    click.echo(f"已排队回信给 {result['reply']}。" if result["reply"] else "没有给单位回信（原因见条目的操作记录）。")
 
 
 @queue.command("note")
