@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,19 @@ CODES = {
 SEVERITIES = {"error": "错误", "warning": "提醒", "review": "需人工判断", "ignored": "忽略"}
 
 
-def code_title(code: str) -> str:
+SIGN_OFF_TITLES = {  # sign-off codes, titled by the organisation's name for the field (C: 缺少审签人)
+    "MISSING_REVIEWER": ("reviewer", "缺少{}"),
+    "MISSING_AUTHOR": ("author", "缺少{}"),
+    "MISSING_PHONE": ("phone", "缺少{}"),
+    "INVALID_PHONE": ("phone", "{}无效"),
+}
+
+
+def code_title(code: str, field_names: Mapping[str, str] | None = None) -> str:
+    """A finding's Chinese name; a sign-off field as `field_names` names it (D: 缺少分管领导审核签字)."""
+    field, title = SIGN_OFF_TITLES.get(code, ("", ""))
+    if field_names and field in field_names:
+        return title.format(field_names[field])
     return CODES.get(code, code)
 
 

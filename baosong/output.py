@@ -73,7 +73,7 @@ def judgement_text(
         lines.append("  未发现问题。")
     for number, finding in enumerate(judgement.findings, start=1):
         label = SEVERITY_NAMES.get(str(finding.severity), finding.severity)
-        name = finding.code if verbose else code_title(finding.code)
+        name = finding.code if verbose else code_title(finding.code, field_names)
         lines.append(f"  {number}. [{label}] {name}：{finding.message}")
         if verbose and finding.code != "CLASSIFIED_MARKING" and finding.evidence:
             lines.append(f"     依据：{_evidence_text(finding.evidence)}")

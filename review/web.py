@@ -321,6 +321,7 @@ def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
 
 def _page(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
     context.update(user=user, csrf=csrf_token(request), flash=request.session.pop("flash", None))
+    context.setdefault("field_names", _state(request).field_names)  # findings say 缺少审签人 under C
     return _state(request).templates.TemplateResponse(request, name, context)
 
 

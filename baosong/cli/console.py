@@ -184,7 +184,7 @@ def queue_list(app: AppContext, verdict: str | None, page: int, as_json: bool) -
                 click.echo(json.dumps(_summary(item, row.codes), ensure_ascii=False))
             else:
                 unit = item.unit.name if item.unit else "（未确定单位）"
-                codes = "、".join(code_title(c) for c in row.codes)
+                codes = "、".join(code_title(c, opened.organisation.checks.field_names) for c in row.codes)
                 click.echo(f"{item.id:>6}  {show(item.received_at)}  {VERDICTS[item.verdict]}  {unit}  "
                            f"{item.title or item.subject}  [{codes}]")
         if not as_json:
@@ -217,7 +217,7 @@ def queue_show(app: AppContext, item_ref: str, as_json: bool) -> None:
         for line in signoff_lines(item.fields, opened.organisation.checks.field_names, missing="（缺）"):
             click.echo(line)
         for n, finding in enumerate(item.findings, start=1):
-            click.echo(f"  {n}. [{code_title(finding.code)}] {finding.message}")
+            click.echo(f"  {n}. [{code_title(finding.code, opened.organisation.checks.field_names)}] {finding.message}")
         if item.note:
             click.echo(f"备注：\n{item.note}")
 

@@ -222,7 +222,7 @@ def show_item(app: AppContext, item_ref: str, as_json: bool) -> None:
         click.echo(f"单位：{record['unit'] or '未识别'}  发件人：{item.sender}")
         click.echo(f"标题：{item.title or '（无）'}")
         for number, finding in enumerate(item.findings, start=1):
-            click.echo(f"  {number}. {code_title(finding.code)}：{finding.message}")
+            click.echo(f"  {number}. {code_title(finding.code, opened.organisation.checks.field_names)}：{finding.message}")
 
 
 @items.command("category")
