@@ -86,6 +86,11 @@ class CheckRules:
     template_sign_off: str  # `baosong template`: the sign-off line ("" for none)
     template_notes: tuple[str, ...]  # `baosong template`: the lines of the 填报须知 box
 
+    @property
+    def asked_field_names(self) -> dict[str, str]:
+        """The sign-off fields this organisation asks for, by its own names (D: only 分管领导审核签字; B: none)."""
+        return {key: name for key, name in self.field_names.items() if key in self.required_fields}
+
 
 OFF = "off"
 

@@ -57,7 +57,7 @@ def judgement_text(
     """A report a clerk or a unit's 信息员 can read in a terminal: each problem by its Chinese name and
     message; the internal code and the evidence's raw values only when `verbose`. Without `recorded`
     (`baosong check`) nothing was registered, and the verdict does not say so. The sign-off fields
-    are named as the organisation names them (`field_names`: 审核领导 / 审签人 …)."""
+    the organisation asks for are named as it names them (`field_names`: 审核领导 / 审签人 …)."""
     names = VERDICT_NAMES if recorded else CHECK_NAMES
     lines = [f"【{source}】", f"  结论：{names.get(str(judgement.verdict), judgement.verdict)}"]
     if receipt:
@@ -66,7 +66,8 @@ def judgement_text(
     fields = judgement.fields
     if judgement.submission is not None:
         lines.append(f"  标题：{fields['title'] or '（无）'}")
-        lines.append("  " + "  ".join(signoff_lines(fields, field_names, missing="（无）")))
+        if field_names:
+            lines.append("  " + "  ".join(signoff_lines(fields, field_names, missing="（无）")))
     if judgement.photos:
         lines.append("  照片：" + "、".join(f"{p.display_name}（{p.size:,} 字节）" for p in judgement.photos))
     if not judgement.findings:

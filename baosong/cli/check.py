@@ -100,7 +100,7 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool, duplicates: b
         if as_json:
             click.echo(json_line(judgement_json(str(path), judgement)))
         else:
-            click.echo(judgement_text(str(path), judgement, field_names=organisation.checks.field_names, recorded=False, verbose=verbose) + "\n")
+            click.echo(judgement_text(str(path), judgement, field_names=organisation.checks.asked_field_names, recorded=False, verbose=verbose) + "\n")
     sys.exit(1 if rejected else 0)
 
 

@@ -214,7 +214,7 @@ def queue_show(app: AppContext, item_ref: str, as_json: bool) -> None:
         click.echo(f"状态：{VERDICTS[item.verdict]}  收件编号：{item.receipt or '—'}  "
                    f"单位：{summary['unit'] or '（未确定）'}")
         click.echo(f"发件人：{item.sender}  主题：{item.subject}")
-        for line in signoff_lines(item.fields, opened.organisation.checks.field_names, missing="（缺）"):
+        for line in signoff_lines(item.fields, opened.organisation.checks.asked_field_names, missing="（缺）"):
             click.echo(line)
         for n, finding in enumerate(item.findings, start=1):
             click.echo(f"  {n}. [{code_title(finding.code, opened.organisation.checks.field_names)}] {finding.message}")

@@ -113,7 +113,7 @@ def poll(app: AppContext, once: bool, no_send: bool, as_json: bool) -> None:
             _show_sending(_send_replies(opened), as_json)
 
     if once:
-        report = poll_once(opened, on_message=_shower(as_json, opened.organisation.checks.field_names))
+        report = poll_once(opened, on_message=_shower(as_json, opened.organisation.checks.asked_field_names))
         after_intake(report)
         if report.error:
             click.echo(f"本轮收件未完成：{report.error}（已收下的邮件不受影响，下次运行会接着处理）", err=True)
@@ -122,7 +122,7 @@ def poll(app: AppContext, once: bool, no_send: bool, as_json: bool) -> None:
     stop = threading.Event()
     click.echo("开始轮询邮箱（按 Ctrl+C 停止）……", err=True)
     try:
-        watch(opened, stop, idle=False, on_message=_shower(as_json, opened.organisation.checks.field_names), on_cycle=after_intake)
+        watch(opened, stop, idle=False, on_message=_shower(as_json, opened.organisation.checks.asked_field_names), on_cycle=after_intake)
     except KeyboardInterrupt:
         stop.set()
 

@@ -111,6 +111,17 @@ def test_check_names_a_missing_sign_off_field_as_the_organisation_does(tmp_path,
     assert "缺少分管领导审核签字" in output and "审核领导" not in output
 
 
+def test_check_lists_only_the_sign_off_fields_the_organisation_asks_for(tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("BAOSONG_RULES_ORGANISATION", "D")
+    item = _item(unit="县自然资源局办公室", title="县自然资源局办公室开展冬季森林防火检查", author=None, phone=None)
+    path = _write(tmp_path, "item.eml", mail("zr-bgs@example.cn", "信息", date(2026, 11, 20),
+                  docs=[("县自然资源局办公室开展冬季森林防火检查.docx", document(item))]))
+
+    output = _run(tmp_path, str(path)).output
+
+    assert "分管领导审核签字：" in output and "撰稿人" not in output and "手机号" not in output
+
+
 def test_check_refuses_a_docx_larger_than_a_whole_message_may_be(tmp_path):
     path = tmp_path / "奇台县环境保护局开展秋季大气污染防治专项检查.docx"
     with path.open("wb") as sparse:
