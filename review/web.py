@@ -143,11 +143,6 @@ class ConsoleState:
         return client_address(peer, request.headers.get("x-forwarded-for"), self.proxies)
 
 
-def _asked_fields(checks) -> dict[str, str]:  # noqa: ANN001 - baosong.organisation.CheckRules
-    """The sign-off fields the organisation asks for, by its own names (D: only 分管领导审核签字)."""
-    return {key: name for key, name in checks.field_names.items() if key in checks.required_fields}
-
-
 def create_console(
     settings: Settings,
     sessions: sessionmaker[Session],
@@ -174,7 +169,7 @@ def create_console(
         receipt_prefix=receipt_prefix,
         monthly_minimum=monthly_minimum or (lambda unit: None),
         ruleset=ruleset or _organisation_ruleset(settings),
-        field_names=_asked_fields(organisation.checks),
+        field_names=organisation.checks.asked_field_names,
         throttle=throttle or LoginThrottle(
             per_account=web.login_failures_per_account,
             per_address=web.login_failures_per_address,
