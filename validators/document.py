@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -37,6 +37,7 @@ from validators.submission import EmbeddedPicture, FieldValue, Paragraph, Submis
 
 __all__ = ["DEFAULT_FIELD_LABELS", "DocxRejected", "TEMPLATE_NOTE_TAG", "parse_docx"]
 
+SIGNATURE_PICTURE = "（签名图片）"  # the reviewer field's value when a picture signs it
 TEMPLATE_NOTE_TAG = "baosong-template-note"  # content control of the template's rules box: never item text
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -379,7 +380,8 @@ def _analyse(story: _Story, labels: LabelSet, field_names: list[str], package: _
         sign_off = read_sign_off(block.text, labels)
         if sign_off is None:
             continue
-        candidates.extend(_Candidate(hit, block.index, not sign_off.whole_line) for hit in sign_off.hits)
+        hits = _signed_by_picture(sign_off.hits) if sign_off.whole_line and block.pictures else sign_off.hits
+        candidates.extend(_Candidate(hit, block.index, not sign_off.whole_line) for hit in hits)
         if sign_off.whole_line:
             sign_off_blocks.add(id(block))
         else:
@@ -497,6 +499,14 @@ def _table_field_blocks(
                     candidates.append(_Candidate(hit, block.index, trailing=False))
                     yield block
             position += 1
+
+
+def _signed_by_picture(hits: tuple[FieldHit, ...]) -> tuple[FieldHit, ...]:
+    """分管领导审核签字：[a scanned handwritten signature]: an empty reviewer on a line holding a picture
+    is signed (D asks for "含有信息工作分管领导签字的稿件")."""
+    return tuple(
+        replace(hit, value=SIGNATURE_PICTURE) if hit.name == "reviewer" and not hit.value else hit for hit in hits
+    )
 
 
 def _best(candidates: list[_Candidate], name: str) -> _Candidate | None:

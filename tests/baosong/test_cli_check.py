@@ -1,12 +1,15 @@
 """`baosong check`: JSON lines with the SPEC §6 keys, a readable Chinese report, an exit code that tells."""
 
+import io
 import json
 from datetime import date
 
+import docx
 from click.testing import CliRunner
 
 from baosong.cli import main
 from baosong.demo.samples import Item, document, mail, photo
+from tests.factories.docx import docx_bytes, make_png
 
 SPEC_KEYS = {"source", "message_id", "verdict", "unit", "receipt", "findings", "fields", "photos"}
 
@@ -120,6 +123,20 @@ def test_check_lists_only_the_sign_off_fields_the_organisation_asks_for(tmp_path
     output = _run(tmp_path, str(path)).output
 
     assert "分管领导审核签字：" in output and "撰稿人" not in output and "手机号" not in output
+
+
+def test_check_takes_a_signature_picture_after_the_reviewer_label_as_signed(tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("BAOSONG_RULES_ORGANISATION", "D")
+    page = docx.Document()
+    page.add_paragraph("县自然资源局办公室开展冬季森林防火检查")
+    page.add_paragraph("11月18日，县自然资源局办公室对全县3处林区开展冬季森林防火检查。")
+    page.add_paragraph("分管领导审核签字：").add_run().add_picture(io.BytesIO(make_png(120, 40)))
+    path = _write(tmp_path, "item.eml", mail("zr-bgs@example.cn", "信息", date(2026, 11, 20),
+                  docs=[("县自然资源局办公室开展冬季森林防火检查.docx", docx_bytes(page))]))
+
+    output = _run(tmp_path, str(path)).output
+
+    assert "分管领导审核签字：（签名图片）" in output and "缺少" not in output
 
 
 def test_check_refuses_a_docx_larger_than_a_whole_message_may_be(tmp_path):
