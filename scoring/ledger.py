@@ -32,6 +32,11 @@ STATES = {"accepted": "已接收", "rejected": "已退回", "review": "待人工
 MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number cannot be one, and would overflow the query
 
 
+def _fits(entry_id: int) -> bool:
+    """Whether a number typed as a books id can be one (else it is "not found", not an overflow)."""
+    return 0 < entry_id < 10**MAX_ID_DIGITS
+
+
 def find_item(session: Session, ref: str) -> Item:
     """An item by its number or its receipt number (收件编号, any letter case)."""
     ref = ref.strip()
@@ -186,7 +191,7 @@ def deliver_commission(
     session: Session, commission_id: int, item: Item, delivered_on: date, *, actor: str = "system"
 ) -> Commission:
     """Mark a commissioned piece as delivered by `item` on `delivered_on`."""
-    commission = session.get(Commission, commission_id)
+    commission = session.get(Commission, commission_id) if _fits(commission_id) else None
     if commission is None:
         raise LedgerError(f"找不到约稿 {commission_id}")
     if item.unit_id != commission.unit_id:
@@ -301,7 +306,7 @@ def find_entry(session: Session, entry: str, entry_id: int) -> Adoption | Endors
     model = _ENTRY_MODELS.get(entry)
     if model is None:
         raise LedgerError(f"没有“{entry}”这种台账记录（可选：{'、'.join(ENTRY_NAMES.values())}）")
-    row = session.get(model, entry_id)
+    row = session.get(model, entry_id) if _fits(entry_id) else None
     if row is None:
         raise LedgerError(f"找不到编号为 {entry_id} 的{ENTRY_NAMES[entry]}记录")
     return row

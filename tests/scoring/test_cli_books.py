@@ -88,6 +88,11 @@ def test_commission_add_and_deliver_on_time(config_file: Path, county_item: int)
     assert json.loads(delivered.output)["on_time"] is True
 
 
+def test_commission_deliver_of_a_twenty_digit_commission_says_not_found(config_file: Path, county_item: int) -> None:
+    result = _run(config_file, "commission", "deliver", "9" * 20, str(county_item), "--date", "2026-03-09")
+    assert result.exit_code == 1 and f"找不到约稿 {'9' * 20}" in result.output
+
+
 def test_report_year_prints_the_ranking(config_file: Path, county_item: int, tmp_path: Path) -> None:
     result = _run(config_file, "report", "--year", "2026", "--format", "xlsx", "--out", str(tmp_path / "y"))
     assert result.exit_code == 0, result.output

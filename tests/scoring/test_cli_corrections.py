@@ -58,6 +58,11 @@ def test_books_correct_refuses_an_option_the_entry_has_not(config_file, adoption
     assert result.exit_code == 2 and "采用记录没有 --level 这一项" in result.output
 
 
+def test_books_correct_of_a_twenty_digit_id_says_not_found(config_file, adoption):  # noqa: F811
+    result = _run(config_file, "books", "correct", "adoption", "9" * 20, "--outlet", "州局微信平台", "--reason", "x")
+    assert result.exit_code == 1 and f"找不到编号为 {'9' * 20} 的采用记录" in result.output
+
+
 def test_adjust_twice_the_same_day_is_refused_without_force(config_file, add_unit):  # noqa: F811, ANN001
     add_unit("阜康市环境保护局", "县市环保局")
     args = ("adjust", "阜康市环境保护局", "--points", "-30", "--reason", "重要信息迟报", "--date", "2026-03-10")
