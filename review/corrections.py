@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from baosong.models import Item, User
 from review.forms import Posted
 from review.web import Csrf, CurrentUser, Db, _page, _record, _state
-from scoring.ledger import ENTRY_NAMES, LedgerError, correct_entry, delete_entry, find_entry, late_proof_warning
+from scoring.ledger import ENTRY_NAMES, MAX_ADJUSTMENT_POINTS, LedgerError, correct_entry, delete_entry, find_entry, late_proof_warning
 
 
 Field = Annotated[str, Form()]
@@ -72,7 +72,7 @@ def _changes(entry: str, posted: Posted, ruleset) -> dict[str, Any]:  # noqa: AN
             "note": posted.text("note", "备注", limit=1000, multiline=True),
         }
     if entry == "adjustment":
-        amount = posted.number("points", "分值", bound=10_000)
+        amount = posted.number("points", "分值", bound=MAX_ADJUSTMENT_POINTS)
         share = posted.number("percent", "百分比", bound=100)
         if "points" not in posted.errors and "percent" not in posted.errors and (amount is None) == (share is None):
             posted.refuse("分值和百分比填一项（扣分写负数）", "points")

@@ -69,6 +69,7 @@ from baosong.labels import (
 from baosong.localtime import as_local, show
 from review.thumbnails import NoThumbnail, cached_thumbnail
 from scoring.ledger import (
+    MAX_ADJUSTMENT_POINTS,
     MAX_ID_DIGITS,
     LedgerError,
     NeedsConfirmation,
@@ -714,7 +715,7 @@ def _routes():
                                        "group": group, "reason": reason, "dated_on": dated_on})
         target = _chosen_unit(db, posted)
         chosen_kind = posted.choice("kind", "加减分项目", {k.name: k for k in ruleset.adjustment_kinds}, required=False)
-        amount = posted.number("points", "分值", bound=10_000)
+        amount = posted.number("points", "分值", bound=MAX_ADJUSTMENT_POINTS)
         share = posted.number("percent", "百分比", bound=100)
         if "points" not in posted.errors and "percent" not in posted.errors:
             if amount is not None and share is not None:

@@ -6,6 +6,7 @@ entry raises LedgerError with a Chinese message a clerk can act on.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ class NeedsConfirmation(LedgerError):
 
 STATES = {"accepted": "已接收", "rejected": "已退回", "review": "待人工审核", "ignored": "已忽略"}
 MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number cannot be one, and would overflow the query
+MAX_ADJUSTMENT_POINTS = 10_000  # one adjustment; the console's form has the same bound
 
 
 def _fits(entry_id: int) -> bool:
@@ -231,6 +233,7 @@ def record_adjustment(
         reason = reason or known.name
     if (points is None) == (percent is None):
         raise LedgerError("请给出加减分的分值（--points）或占全年总分的百分比（--percent），二者选一")
+    _check_amount(points, percent)
     if group and group not in {g.name for g in ruleset.groups}:
         raise LedgerError(f"规则集中没有分组「{group}」。可选：{'、'.join(g.name for g in ruleset.groups)}")
     if not reason.strip():
@@ -389,12 +392,21 @@ def _check_endorsement(session: Session, ruleset: RuleSet, row: Endorsement) -> 
 def _check_adjustment(session: Session, ruleset: RuleSet, row: Adjustment) -> None:
     if (row.points is None) == (row.percent is None):
         raise LedgerError("加减分须有分值或百分比，二者选一")
+    _check_amount(row.points, row.percent)
     if row.kind and ruleset.adjustment_kind(row.kind) is None:
         raise LedgerError(f"规则集中没有加减分项目「{row.kind}」")
     if row.score_group and row.score_group not in {g.name for g in ruleset.groups}:
         raise LedgerError(f"规则集中没有分组「{row.score_group}」")
     if not (row.reason or "").strip():
         raise LedgerError("请写明加减分的原因")
+
+
+def _check_amount(points: float | None, percent: float | None) -> None:
+    """Points and percentages an office could mean, as the console bounds them (inf, nan, typos refused)."""
+    if points is not None and not (math.isfinite(points) and abs(points) <= MAX_ADJUSTMENT_POINTS):
+        raise LedgerError(f"加减分的分值应在 -{MAX_ADJUSTMENT_POINTS} 到 {MAX_ADJUSTMENT_POINTS} 之间")
+    if percent is not None and not (math.isfinite(percent) and abs(percent) <= 100):
+        raise LedgerError("加减分的百分比应在 -100 到 100 之间")
 
 
 def _check_commission(session: Session, ruleset: RuleSet, row: Commission) -> None:

@@ -71,6 +71,14 @@ def test_adjust_twice_the_same_day_is_refused_without_force(config_file, add_uni
     assert forced.exit_code == 0 and "已登记" in forced.output
 
 
+@pytest.mark.parametrize("points", ["inf", "nan", "99999999999999999999"])
+def test_adjust_refuses_points_no_office_could_mean(config_file, add_unit, points):  # noqa: F811, ANN001
+    add_unit("阜康市环境保护局", "县市环保局")
+    result = CliRunner().invoke(main, ["--config", str(config_file), "adjust", "阜康市环境保护局", f"--points={points}",
+                                       "--reason", "重要信息迟报"])
+    assert result.exit_code == 1 and "分值应在 -10000 到 10000 之间" in result.output
+
+
 def test_books_adoptions_names_the_rows_whose_proof_came_too_late_to_score(config_file, add_unit, add_item, tmp_path):  # noqa: F811, ANN001
     from openpyxl import Workbook
 
