@@ -46,8 +46,9 @@ MESSAGES = {
     "{value!r} is not {choice}.": "{value!r} 不是可选的值，只能是 {choice}。",
     "{value!r} is not one of {choices}.": "{value!r} 不是可选的值，可选：{choices}。",
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数字。",
-    "{value!r} does not match the format {format}.": "{value!r} 不符合日期格式 {format}。",
-    "{value!r} does not match the formats {formats}.": "{value!r} 不符合日期格式 {formats} 中的任何一种。",
+    # every date option is YYYY-MM-DD: an example, not click's strftime format
+    "{value!r} does not match the format {format}.": "{value!r} 不是日期，请写成 2026-01-15 这样的年-月-日。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不是日期，请写成 2026-01-15 这样的年-月-日。",
     "{value} is not in the range {range}.": "{value} 不在 {range} 范围内。",
     "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
     "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹，不是文件。",

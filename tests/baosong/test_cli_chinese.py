@@ -27,6 +27,12 @@ def test_a_bad_choice_lists_the_choices_in_chinese():
     assert "'--verdict' 的值不对：'foo' 不是可选的值" in result.output
 
 
+def test_an_impossible_date_is_explained_without_a_strftime_format():
+    result = run("commission", "add", "昌吉市环保局", "--topic", "秋季大气治理", "--due", "2026-02-30")
+    assert "'--due' 的值不对：'2026-02-30' 不是日期，请写成 2026-01-15 这样的年-月-日" in result.output
+    assert "%Y" not in result.output
+
+
 def test_help_has_chinese_headings_and_value_names():
     output = run("--help").output
     assert "选项：" in output and "子命令 [参数]" in output and "显示版本号并退出" in output
