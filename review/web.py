@@ -60,6 +60,7 @@ from baosong.labels import (
     OUTBOX_STATES,
     REPLY_KINDS,
     SEVERITIES,
+    SIGN_OFF_TITLES,
     VERDICTS,
     audit_details,
     code_title,
@@ -846,10 +847,17 @@ def _queue_view(
     result = search.search(db, filters, page, user.is_admin)
     return _page(
         request, "queue.html", user, nav="items" if filters.verdict else "queue", q=result, f=filters,
-        states=search.STATES, units=queries.all_units(db), codes=sorted(CODES), bulk_names=BULK_NAMES,
+        states=search.STATES, units=queries.all_units(db), codes=_raised_codes(_state(request).app.organisation.checks),
+        bulk_names=BULK_NAMES,
         bulk=bulk or {"errors": {}, "ids": set(), "reason": "", "action": ""},
         page_link=lambda n: "/queue?" + urlencode({**filters.as_query(), "page": n}),
     )
+
+
+def _raised_codes(checks) -> list[str]:  # noqa: ANN001 - baosong.organisation.CheckRules
+    """The finding codes the organisation's rules can raise, for the filter (C offers no 照片小于 1 MB)."""
+    unasked = {code for code, (field, _) in SIGN_OFF_TITLES.items() if field not in checks.required_fields}
+    return sorted(code for code in CODES if code not in checks.disabled and code not in unasked)
 
 
 def _chosen_unit(db: Session, posted: Posted) -> Unit | None:

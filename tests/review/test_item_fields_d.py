@@ -36,3 +36,12 @@ def test_under_c_a_missing_reviewer_is_named_as_cs_field_on_the_queue_and_item_p
         assert log_in(client, "wang").status_code == 303
         pages = client.get("/queue").text + client.get(f"/items/{item_id}").text
     assert pages.count("缺少审签人") >= 2 and "缺少审核领导" not in pages
+
+
+def test_under_c_the_queue_filter_offers_no_finding_cs_rules_never_raise(settings, sessions, accounts, throttle, item_id):
+    c_settings = replace(settings, rules=replace(settings.rules, organisation="C"))
+    console = create_console(c_settings, sessions, receipt_prefix=PREFIX, throttle=throttle, clock=lambda: NOW)
+    with TestClient(console) as client:
+        assert log_in(client, "wang").status_code == 303
+        html = client.get("/queue").text
+    assert 'value="MISSING_REVIEWER"' in html and 'value="PHOTO_TOO_SMALL"' not in html
