@@ -347,7 +347,8 @@ def office_facts(rules: CheckRules) -> OfficeFacts:
     if "PHOTO_TOO_SMALL" in on and rules.photo_min_bytes:
         photos.append(f"每张照片大于{_size_text(rules.photo_min_bytes)}，并按照片内容命名")
     reminder = [f"{'；'.join(photos)}。"] if photos else []
-    reminder.append("一事一报：每封邮件只报送一条信息，只附一个 .docx 文件。")
+    one_matter = "一事一报：" if "MULTIPLE_ITEMS" not in rules.disabled else ""  # A's words ("采用一事一报方式报送")
+    reminder.append(f"{one_matter}每封邮件只报送一条信息，只附一个 .docx 文件。")
     if labels:
         reminder.append(f"文末写明{'、'.join(labels)}。")
     if vague and "VAGUE_WORDING" in on:

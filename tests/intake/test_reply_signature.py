@@ -33,3 +33,10 @@ def test_reply_is_signed_by_the_office_that_receives_items(key: str, signer: str
 
 def test_organisation_d_is_named_in_full():
     assert load_organisation(BUNDLED_CONFIG, "D").checks.name == "永宁县自然资源局"
+
+
+@pytest.mark.parametrize(("key", "one_matter"), [("A", True), ("C", False), ("D", False)])
+def test_the_reminder_says_yishiyibao_only_where_the_document_does(key: str, one_matter: bool):
+    reminder = office_facts(load_organisation(BUNDLED_CONFIG, key).checks).reminder
+    assert ("一事一报：每封邮件只报送一条信息，只附一个 .docx 文件。" in reminder) is one_matter
+    assert any(line.endswith("每封邮件只报送一条信息，只附一个 .docx 文件。") for line in reminder)
