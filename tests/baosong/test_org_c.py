@@ -14,11 +14,13 @@ from baosong.app import open_app
 from baosong.demo.samples import mail
 from baosong.models import Item
 from baosong.pipeline import ingest
+from intake.mailparse import parse_mail
 from scoring.compute import compute_month, compute_year
 from scoring.ruleset import load_ruleset
-from tests.baosong.orgcases import SMALL_PHOTO, TODAY, Sent, codes, errors
+from tests.baosong.orgcases import SMALL_PHOTO, TODAY, Sent, codes, context, errors
 from tests.factories.docx import make_docx
 from tests.scoring.builders import YEAR, Ledger, row_of
+from validators.judge import judge_mail
 
 UNIT = "昌吉市"
 TITLE = "昌吉市推进老旧小区改造工程"
@@ -149,3 +151,11 @@ MESSAGES = [
 @pytest.mark.parametrize(("sent", "message"), MESSAGES)
 def test_c_replies_name_the_fields_as_cs_plan_does(sent, message):
     assert [f.message for f in sent.judge("C").findings] == [message]
+
+
+def test_two_word_files_are_refused_without_as_words_for_one_matter():
+    data = make_docx(title="昌吉市启动冬季供暖保障专项行动", paragraphs=["11月18日，昌吉市召开冬季供暖保障推进会。"])
+    raw = mail("unit01@c.example.cn", "昌吉市信息", TODAY, docs=[("昌吉市一.docx", data), ("昌吉市二.docx", data)])
+    (finding,) = judge_mail(parse_mail(raw), context("C"), today=TODAY).findings
+    assert finding.code == "MULTIPLE_DOCX" and "每封邮件只能报送一条信息" in finding.message
+    assert "一事一报" not in finding.message
