@@ -84,6 +84,9 @@ class Books:
     endorsements: tuple[EndorsementRecord, ...] = ()
     commissions: tuple[CommissionRecord, ...] = ()
     adjustments: tuple[AdjustmentRecord, ...] = ()
+    # The day the office's books begin (its first recorded item): the start for a rule set without
+    # start_date. None: unknown, every period counts.
+    started_on: date | None = None
 
 
 # ---------------------------------------------------------------- results
@@ -414,6 +417,14 @@ def _quota_status(tally: _Tally, quota: Quota, year: int, month: int, as_of: dat
     return QuotaStatus(quota=quota, period=_period_label(year, quota.period, month), actual=actual, ended=ended)
 
 
+def _started(ruleset: RuleSet, books: Books) -> RuleSet:
+    """The rule set's own start_date, else the day the books begin: an office that installs baosong
+    in November is not charged for the quarters it never kept books in."""
+    if ruleset.start_date is not None or books.started_on is None:
+        return ruleset
+    return replace(ruleset, start_date=books.started_on)
+
+
 def _quotas_in_force(ruleset: RuleSet, unit: UnitRecord, year: int, month: int) -> tuple[Quota, ...]:
     """The unit's quotas whose period containing `month` began on or after the rule set's start date."""
     quotas = ruleset.quotas_for(unit.name, unit.class_name)
@@ -608,6 +619,7 @@ def compute_month(
     its monthly minimums are listed month by month, quarterly and annual quotas as of `month`."""
     if not 1 <= month <= 12 or not 1 <= (first_month or month) <= month:
         raise ValueError(f"月份应为 1–12：{first_month or month}–{month}")
+    ruleset = _started(ruleset, books)
     tallied = _YearBooks(ruleset, books, year, as_of)
     period = range(first_month or month, month + 1)
     rows = []
@@ -728,6 +740,7 @@ def _authors(ruleset: RuleSet, books: Books, tallied: _YearBooks, year: int) -> 
 
 def compute_year(ruleset: RuleSet, books: Books, year: int, as_of: date | None = None) -> YearReport:
     """The year's totals per unit (percentages applied), ranks within each class, rewards and authors."""
+    ruleset = _started(ruleset, books)
     tallied = _YearBooks(ruleset, books, year, as_of)
     rows = []
     for unit in books.units:

@@ -112,7 +112,9 @@ def load_books(session: Session, ruleset: RuleSet, year: int) -> Books:
             ).where(Adjustment.dated_on >= first, Adjustment.dated_on < after)
         )
     )
-    return Books(units, items, adoptions, endorsements, commissions, adjustments)
+    first_item = session.scalar(select(func.min(Item.received_at)))
+    started_on = local_date(first_item, zone) if first_item else datetime.now(zone).date()
+    return Books(units, items, adoptions, endorsements, commissions, adjustments, started_on)
 
 
 def quarter_report(session: Session, ruleset: RuleSet, year: int, quarter: int, as_of: date) -> MonthReport:

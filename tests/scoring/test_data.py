@@ -6,7 +6,7 @@ from datetime import date
 
 from baosong.db import transaction
 from baosong.models import Item
-from scoring.compute import compute_month
+from scoring.compute import compute_month, compute_year
 from scoring.data import load_books
 from scoring.ledger import record_adoption
 from tests.scoring.builders import ruleset
@@ -47,3 +47,23 @@ def test_last_years_item_adopted_this_year_scores_this_year(sessions, add_unit, 
         books = load_books(session, A, 2026)
     row = compute_month(A, books, 2026, 1).units[0]
     assert (row.submitted, row.scores["政务"].month) == (0, 15)
+
+
+B = ruleset("B")  # "每季度须达到全年任务量的四分之一，未达到的报送信息每条扣10分、采用信息每条扣20分"
+
+
+def test_without_a_start_date_no_quarter_before_the_first_item_is_charged(sessions, add_unit, add_item) -> None:  # noqa: ANN001
+    unit = add_unit("发改委", "一类信息网点")
+    add_item(unit, utc(2026, 3, 10))  # the office's first item: its books begin in the first quarter
+    with sessions() as session:
+        year = compute_year(B, load_books(session, B, 2026), 2026, as_of=date(2026, 12, 4))
+
+    assert sorted({status.period for status in year.units[0].shortfalls}) == ["2026年第2季度", "2026年第3季度"]
+
+
+def test_books_with_no_item_yet_charge_no_quarter(sessions, add_unit) -> None:  # noqa: ANN001
+    add_unit("发改委", "一类信息网点")
+    with sessions() as session:
+        year = compute_year(B, load_books(session, B, 2026), 2026, as_of=date(2026, 12, 4))
+
+    assert year.units[0].shortfalls == () and year.units[0].total >= 0
