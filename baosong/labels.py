@@ -90,6 +90,7 @@ CODES = {
     "DUPLICATE": "重复报送",
     "POSSIBLE_DUPLICATE": "疑似重复",
     "UNKNOWN_UNIT": "单位不明",
+    "SENDER_NOT_REGISTERED": "发件邮箱未登记",
     "SENDER_NOT_AUTHENTICATED": "发件人未通过验证",
     "FILENAME_FORMAT": "文件名格式",
     "PHOTO_NAME_UNDESCRIBED": "照片未命名",

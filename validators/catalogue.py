@@ -49,6 +49,7 @@ RULES: tuple[Rule, ...] = (
     Rule("DUPLICATE", E, "Substantially the same as an earlier accepted item (首报 rule).", firstreport.duplicate),
     Rule("POSSIBLE_DUPLICATE", R, "Similar to an earlier item, below the duplicate threshold.", firstreport.possible_duplicate),
     Rule("UNKNOWN_UNIT", R, "The unit cannot be determined.", units.unknown_unit),
+    Rule("SENDER_NOT_REGISTERED", R, "The unit is named by the file name, the document or a forwarded header, not by a registered sender.", units.sender_not_registered),
     Rule("SENDER_NOT_AUTHENTICATED", R, "A registered address the trusted receiving server did not verify (SPF/DKIM/DMARC).", authentication.sender_not_authenticated),
     Rule("FILENAME_FORMAT", W, "Attachment name is not 单位+信息标题.", attachments.filename_format),
     Rule("PHOTO_NAME_UNDESCRIBED", W, "Camera-default photo names (IMG_1234.JPG, 微信图片_…).", photos.photo_name_undescribed),

@@ -34,3 +34,13 @@ def unknown_unit(case: Case) -> Iterator[Hit]:
     if case.unit is None and (case.word_files or case.legacy_files):
         sender = case.mail.sender if case.mail else None
         yield Hit(evidence={"sender": sender, "file": case.docx.display_name if case.docx else None})
+
+
+def sender_not_registered(case: Case) -> Iterator[Hit]:
+    """The unit was found, but not from a registered sender: anyone can name a unit in a file name,
+    a document or a forwarded header, so a clerk confirms before the item counts or takes the 首报 slot."""
+    if case.mail is not None and case.unit is not None and case.unit_source != "sender":
+        yield Hit(
+            params={"sender": case.mail.sender, "unit": case.unit.name},
+            evidence={"sender": case.mail.sender, "unit": case.unit.name, "found_by": case.unit_source},
+        )

@@ -115,6 +115,13 @@ def test_forged_item_does_not_make_the_units_real_one_a_duplicate(app):
     assert real.verdict == "accepted" and not real.judgement.has("DUPLICATE")
 
 
+def test_stranger_naming_a_unit_does_not_make_the_units_real_one_a_duplicate(app):
+    stranger = ingest(app, submission(STRANGER, linked=False), source="import")
+    real = ingest(app, submission("qitai@example.cn", linked=False), source="import")
+    assert stranger.verdict == "review" and stranger.judgement.has("SENDER_NOT_REGISTERED")
+    assert real.verdict == "accepted" and not real.judgement.has("DUPLICATE")
+
+
 def test_registered_no_reply_address_is_judged_unanswered_and_the_item_says_why(app, smtp):
     with app.sessions.begin() as session:
         emails = ("qitai@example.cn", "no-reply@oa.example.cn")  # the unit's OA system sends from no-reply@

@@ -104,6 +104,18 @@ def test_unregistered_sender_with_word_file_is_judged(ctx):
     assert judgement.unit.name == UNIT and judgement.unit_source == "filename"
 
 
+@pytest.mark.parametrize("filename", [None, "信息.docx"], ids=["unit-in-file-name", "unit-in-document"])
+def test_unit_named_by_an_unregistered_sender_waits_for_a_clerk(ctx, big_photo, filename):
+    judgement = submit(ctx, sender="someone@example.net", filename=filename, photos=[("检查现场.jpg", big_photo)])
+    finding = next(f for f in judgement.findings if f.code == "SENDER_NOT_REGISTERED")
+    assert str(judgement.verdict) == "review" and "someone@example.net" in finding.message and UNIT in finding.message
+
+
+def test_registered_sender_is_not_asked_to_register(ctx, big_photo):
+    judgement = submit(ctx, photos=[("检查现场.jpg", big_photo)])
+    assert "SENDER_NOT_REGISTERED" not in codes(judgement) and str(judgement.verdict) == "accepted"
+
+
 def test_photos_sent_without_their_word_file_are_told_to_come_with_it(ctx, big_photo):
     judgement = submit(ctx, docs=[], photos=[("河道垃圾清理现场.jpg", big_photo)])
     finding = next(f for f in judgement.findings if f.code == "NO_DOCX")
