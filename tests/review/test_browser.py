@@ -8,23 +8,19 @@ adoption.png, books.png and report.png (`make screenshots`).
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from baosong.db import transaction
 from baosong.models import FindingRow
 from tests.review.samples import NOW, PASSWORD, vague_item
+from tests.review.serving import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-STARTUP_SECONDS = 10
 
 if not CHROMIUM.exists():
     if os.environ.get("CI", "").lower() == "true":
@@ -68,19 +64,7 @@ def showcase(settings, sessions, units, item_id) -> int:
 
 @pytest.fixture
 def site(console, showcase) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(console, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=STARTUP_SECONDS)
+    yield from serve(console)
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ one count in the database, and `X-Forwarded-For` counts only when a configured p
 from __future__ import annotations
 
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -14,29 +12,13 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from baosong.cli.console import web_server
 from review.auth import LoginThrottle
 from review.web import create_console
 from tests.review.samples import PREFIX
+from tests.review.serving import serve
 
 STARTUP_SECONDS = 20
 PARALLEL = 20
-
-
-def serve(console) -> Iterator[str]:  # noqa: ANN001
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = web_server(console, "127.0.0.1", port)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=STARTUP_SECONDS)
 
 
 @pytest.fixture

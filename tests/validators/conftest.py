@@ -11,6 +11,7 @@ from baosong.organisation import load_organisation
 from baosong.registry import refs_from_sheet
 from validators import catalogue
 from validators.case import Case
+from validators.judge import JudgeContext
 from validators.registry import Registry
 from validators.submission import FieldValue, Paragraph, Submission
 
@@ -30,6 +31,12 @@ def registry_a(org_a):  # noqa: ANN001
 @pytest.fixture(scope="session")
 def messages():
     return catalogue.load_messages(BUNDLED_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def ctx(org_a, registry_a, messages):  # noqa: ANN001
+    """What the judge needs to judge a whole mail as organisation A."""
+    return JudgeContext(org_a.checks, registry_a, messages)
 
 
 def submission_of(title: str, body: list[str], fields: dict[str, str | None] | None = None) -> Submission:

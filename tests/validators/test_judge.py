@@ -12,26 +12,16 @@ import pytest
 from baosong import BUNDLED_CONFIG
 from baosong.demo.samples import Item, document, mail, photo, samples
 from baosong.organisation import load_organisation
-from baosong.registry import refs_from_sheet
 from intake.mailparse import parse_mail
 from intake.message import MailAttachment
 from tests.factories.docx import docx_bytes, make_png
 from tests.factories.images import make_jpeg
-from validators.catalogue import load_messages
-from validators.judge import JudgeContext, judge_docx, judge_mail
-from validators.registry import Registry
+from validators.judge import judge_docx, judge_mail
 
 TODAY = date(2026, 11, 20)
 UNIT = "奇台县环境保护局"
 SENDER = "qitai@example.cn"
 GOOD_BODY = ["11月18日，奇台县环境保护局组织执法人员对县城周边12家企业开展专项检查，下达整改通知4份。"]
-
-
-@pytest.fixture(scope="module")
-def ctx():
-    organisation = load_organisation(BUNDLED_CONFIG, "A")
-    registry = Registry.of(refs_from_sheet(organisation.units_csv))
-    return JudgeContext(organisation.checks, registry, load_messages(BUNDLED_CONFIG))
 
 
 @pytest.fixture(scope="module")
