@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from baosong.db import make_engine, session_factory, upgrade
 from baosong.settings import DatabaseSettings, PathsSettings, Settings
+from intake.smtp_capture import SmtpCapture
 
 POSTGRES_URL = os.environ.get("BAOSONG_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -74,3 +75,10 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         paths=replace(PathsSettings(), data=str(data)),
         database=replace(DatabaseSettings(), url=database_url),
     )
+
+
+@pytest.fixture
+def smtp():
+    """A loopback SMTP server (aiosmtpd) that records every mail handed to it."""
+    with SmtpCapture() as capture:
+        yield capture

@@ -28,12 +28,6 @@ from tests.intake.imap_helpers import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.timeout(120)
 
 
-@pytest.fixture
-def smtp():
-    with SmtpCapture() as capture:
-        yield capture
-
-
 def smtp_env(smtp: SmtpCapture) -> dict[str, str]:
     return {
         "BAOSONG_SMTP_HOST": smtp.host, "BAOSONG_SMTP_PORT": str(smtp.port), "BAOSONG_SMTP_SSL": "false",

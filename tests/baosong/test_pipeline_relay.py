@@ -24,7 +24,6 @@ from baosong.registry import UnitRow, import_units
 from baosong.search import queue_size
 from baosong.settings import MailboxSettings, RepliesSettings, SmtpSettings
 from intake.outbox import send_pending
-from intake.smtp_capture import SmtpCapture
 from tests.factories.docx import REMOTE, add_external_links, docx_bytes
 
 DAY = date(2026, 11, 20)
@@ -32,12 +31,6 @@ QITAI = Doc("奇台县环境保护局", "奇台县环境保护局开展秋季大
             ["11月18日，奇台县环境保护局组织执法人员对县城周边12家企业开展专项检查，下达整改通知4份。"])
 FORGED_AUTH = "mx.qq.com; spf=pass smtp.mailfrom=evil.example; dmarc=fail header.from=example.cn"
 GENUINE_AUTH = "mx.qq.com; spf=pass smtp.mailfrom=example.cn; dkim=pass header.d=example.cn; dmarc=pass header.from=example.cn"
-
-
-@pytest.fixture
-def smtp():
-    with SmtpCapture() as capture:
-        yield capture
 
 
 @pytest.fixture

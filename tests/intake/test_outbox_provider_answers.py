@@ -31,12 +31,6 @@ NEXT_MIDNIGHT = datetime(2026, 12, 5, 0, 0, tzinfo=OFFICE_TZ)
 
 
 @pytest.fixture
-def smtp():
-    with SmtpCapture() as capture:
-        yield capture
-
-
-@pytest.fixture
 def mail_settings(settings: Settings, smtp: SmtpCapture) -> Settings:
     return replace(
         settings,

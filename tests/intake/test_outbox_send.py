@@ -28,12 +28,6 @@ DOMAIN = "reply.cjhb.example.cn"
 
 
 @pytest.fixture
-def smtp():
-    with SmtpCapture() as capture:
-        yield capture
-
-
-@pytest.fixture
 def mail_settings(settings: Settings, smtp: SmtpCapture) -> Settings:
     return replace(
         settings,

@@ -162,12 +162,6 @@ def test_hostile_in_reply_to_is_reduced_to_one_token():
 
 
 @pytest.fixture
-def smtp():
-    with SmtpCapture() as capture:
-        yield capture
-
-
-@pytest.fixture
 def mail_settings(settings: Settings, smtp: SmtpCapture) -> Settings:
     return replace(
         settings,

@@ -31,12 +31,6 @@ DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.
 
 
 @pytest.fixture
-def smtp():
-    with SmtpCapture() as capture:
-        yield capture
-
-
-@pytest.fixture
 def mail_settings(settings: Settings, smtp: SmtpCapture) -> Settings:
     return replace(
         settings,
